@@ -1,0 +1,83 @@
+"""Who may do what with agencies and accounts.
+
+Field-level and record-level access to case data lives in ``cases.access``;
+this module answers the account-management questions only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from partners.roles import Role
+
+if TYPE_CHECKING:
+    from partners.models import Agency, User
+
+# Model-level capabilities each role's group carries ("app_label.codename").
+# Object-level grants to agency groups decide which records they apply to.
+ROLE_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    Role.ADVOCATE: ("partners.view_agency",),
+    Role.INVESTIGATOR: ("partners.view_agency",),
+    Role.PROSECUTOR: ("partners.view_agency",),
+    Role.SUPERVISOR: ("partners.view_agency",),
+    Role.AGENCY_ADMIN: (
+        "partners.view_agency",
+        "partners.view_user",
+        "partners.add_user",
+        "partners.change_user",
+    ),
+    Role.TASKFORCE_ADMIN: (
+        "partners.view_agency",
+        "partners.add_agency",
+        "partners.change_agency",
+        "partners.view_agencycontact",
+        "partners.add_agencycontact",
+        "partners.change_agencycontact",
+        "partners.delete_agencycontact",
+        "partners.view_user",
+        "partners.add_user",
+        "partners.change_user",
+        "partners.view_roleassignment",
+        "partners.view_securityevent",
+        "auditlog.view_logentry",
+    ),
+    Role.ANALYST: ("partners.view_agency",),
+    Role.AUDITOR: (
+        "partners.view_agency",
+        "partners.view_securityevent",
+        "auditlog.view_logentry",
+    ),
+    Role.VOLUNTEER: ("partners.view_agency",),
+}
+
+# Roles an agency administrator may not hand out: they reach beyond one agency.
+TASKFORCE_WIDE_ROLES = frozenset({Role.TASKFORCE_ADMIN, Role.ANALYST, Role.AUDITOR})
+
+
+def is_taskforce_admin(user: User) -> bool:
+    return user.is_active and user.has_role(Role.TASKFORCE_ADMIN)
+
+
+def can_manage_agencies(user: User) -> bool:
+    return is_taskforce_admin(user)
+
+
+def can_manage_users_of(user: User, agency: Agency) -> bool:
+    """Task force administrators manage every account; agency administrators their own agency's."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.TASKFORCE_ADMIN):
+        return True
+    return user.has_role(Role.AGENCY_ADMIN) and user.agency_id == agency.pk
+
+
+def can_assign_roles(user: User, agency: Agency, roles: set[str]) -> bool:
+    if not can_manage_users_of(user, agency):
+        return False
+    if user.has_role(Role.TASKFORCE_ADMIN):
+        return True
+    return not (roles & TASKFORCE_WIDE_ROLES)
+
+
+def can_view_security_log(user: User) -> bool:
+    return user.is_active and user.has_role(Role.TASKFORCE_ADMIN, Role.AUDITOR)

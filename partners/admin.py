@@ -1,0 +1,86 @@
+"""Django admin for task force administrators; every write goes through partners.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from partners import services
+from partners.models import Agency, AgencyContact, SecurityEvent, User
+
+
+class AgencyContactInline(admin.TabularInline):
+    model = AgencyContact
+    extra = 1
+    fields = ["name", "title", "phone", "email", "position"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "confidentiality_covered", "active"]
+    list_filter = ["kind", "confidentiality_covered", "active"]
+    search_fields = ["name", "slug"]
+    inlines = [AgencyContactInline]
+    fields = ["name", "slug", "kind", "confidentiality_covered", "jurisdiction", "services_offered",
+              "languages", "eligibility_notes", "website", "active"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> list[str]:
+        # The slug names the agency's permission group; it is fixed once created.
+        return ["slug"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        if change:
+            data = {name: form.cleaned_data[name] for name in services.AGENCY_EDITABLE_FIELDS if name in form.cleaned_data}
+            services.agency_update(agency=obj, actor=actor, **data)
+        else:
+            created = services.agency_create(
+                actor=actor, name=obj.name, slug=obj.slug, kind=obj.kind,
+                confidentiality_covered=obj.confidentiality_covered, jurisdiction=obj.jurisdiction,
+                services_offered=obj.services_offered, languages=obj.languages,
+                eligibility_notes=obj.eligibility_notes, website=obj.website,
+            )
+            obj.pk = created.pk
+            obj.group = created.group
+
+    def has_delete_permission(self, request: HttpRequest, obj: Agency | None = None) -> bool:
+        # Agencies are deactivated, never deleted: their records and reports stay.
+        return False
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    """Read-only overview; people are managed on the People pages, which enforce the role rules."""
+
+    list_display = ["username", "agency", "is_active", "last_login"]
+    list_filter = ["agency", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fields = ["username", "first_name", "last_name", "email", "agency", "title", "is_active", "last_login",
+              "password_changed_at", "notice_acknowledged_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "username", "actor", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SecurityEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SecurityEvent | None = None) -> bool:
+        return False

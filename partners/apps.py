@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from partners import audit
+
+        audit.register()

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskforceAdminSite(admin.AdminSite):
+    site_header = _("Taskforce administration")
+    site_title = _("Taskforce administration")
+    index_title = _("Administration")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Only an active, MFA-verified task force administrator; staff flags
+        and superusers play no part."""
+        from partners.access import is_taskforce_admin
+
+        user = request.user
+        if not user.is_authenticated or not is_taskforce_admin(user):  # type: ignore[arg-type]
+            return False
+        from django.conf import settings
+
+        return not settings.REQUIRE_MFA or bool(user.is_verified())  # type: ignore[union-attr]
+
+    def login(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> HttpResponse:
+        # One sign-in page for everything, with the notice, lockout and MFA.
+        return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+class TaskforceAdminConfig(AdminConfig):
+    """Django admin with the restricted site above as the default site."""
+
+    default_site = "taskforce.admin_site.TaskforceAdminSite"

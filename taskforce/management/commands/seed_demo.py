@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from taskforce.audit import audit_actor
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo task force (idempotent). Only in demo mode, or with --force."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Seed even outside demo mode (never on real data).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO and not options["force"]:
+            raise CommandError("seed_demo runs only with TASKFORCE_DEMO=1, or with --force.")
+        from partners import demo
+
+        # The system itself is the actor of the seed: there is no person yet.
+        with audit_actor(None):
+            created = demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo task force ready: {created['agencies']} agencies and {created['users']} people created "
+                f"(existing ones left unchanged)."
+            )
+        )
