@@ -16,14 +16,16 @@ class TaskforceAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         """Only an active, MFA-verified task force administrator; staff flags
         and superusers play no part."""
-        from partners.access import is_taskforce_admin
-
-        user = request.user
-        if not user.is_authenticated or not is_taskforce_admin(user):  # type: ignore[arg-type]
-            return False
         from django.conf import settings
 
-        return not settings.REQUIRE_MFA or bool(user.is_verified())  # type: ignore[union-attr]
+        from partners.access import is_taskforce_admin
+        from partners.models import User
+
+        user = request.user
+        if not isinstance(user, User) or not is_taskforce_admin(user):
+            return False
+        # OTPMiddleware adds is_verified() to the request's user.
+        return not settings.REQUIRE_MFA or bool(getattr(user, "is_verified", lambda: False)())
 
     def login(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> HttpResponse:
         # One sign-in page for everything, with the notice, lockout and MFA.

@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class TaskforceConfig(AppConfig):
     name = "taskforce"
     verbose_name = "Task force"
+
+    def ready(self) -> None:
+        from taskforce import api_schema  # noqa: F401  (registers the OpenAPI extensions)

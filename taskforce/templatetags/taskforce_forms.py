@@ -14,7 +14,7 @@ _SELECTS = {"select", "selectmultiple"}
 @register.filter
 def widget(field: BoundField) -> SafeString:
     css = "form-select" if field.widget_type in _SELECTS else "form-control"
-    attrs: dict[str, str] = {"class": css + (" is-invalid" if field.errors else "")}
+    attrs: dict[str, str | bool] = {"class": css + (" is-invalid" if field.errors else "")}
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-help")

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {options['username']!r}.") from exc
         if not user.is_active:
             raise CommandError(f"{user.username} is deactivated; reactivate the account first.")
-        actor = user
+        actor: User | None = user
         if options["actor"]:
             actor = User.objects.filter(username=options["actor"], is_active=True).first()
             if actor is None:
