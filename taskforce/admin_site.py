@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +29,9 @@ class TaskforceAdminSite(admin.AdminSite):
         return not settings.REQUIRE_MFA or bool(getattr(user, "is_verified", lambda: False)())
 
     def login(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> HttpResponse:
+        if request.user.is_authenticated:
+            # Signed in but not an administrator (or MFA not done): signing in again would not help.
+            raise PermissionDenied
         # One sign-in page for everything, with the notice, lockout and MFA.
         return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
 
