@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache as memoize
 
 import pytest
@@ -33,9 +33,8 @@ def demo_seed() -> dict[str, User]:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_cache() -> None:
     cache.clear()
-    yield
 
 
 @pytest.fixture

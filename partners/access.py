@@ -71,6 +71,20 @@ def can_manage_users_of(user: User, agency: Agency) -> bool:
     return user.has_role(Role.AGENCY_ADMIN) and user.agency_id == agency.pk
 
 
+def can_manage_person(user: User, person: User) -> bool:
+    """May ``user`` act on ``person``'s account (deactivate, unlock, end sessions, edit)?
+
+    An agency administrator manages their own agency's accounts, except those
+    holding a task-force-wide role (an analyst placed at a police department,
+    say): only the task force administrator acts on those.
+    """
+    if not can_manage_users_of(user, person.agency):
+        return False
+    if user.has_role(Role.TASKFORCE_ADMIN):
+        return True
+    return not person.has_role(*TASKFORCE_WIDE_ROLES)
+
+
 def can_assign_roles(user: User, agency: Agency, roles: set[str]) -> bool:
     if not can_manage_users_of(user, agency):
         return False

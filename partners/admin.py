@@ -1,10 +1,17 @@
-"""Django admin for task force administrators; every write goes through partners.services."""
+"""Django admin for task force administrators.
+
+Agency rows are written through partners.services. Contact rows are saved by the
+inline directly: services.agency_contacts_set replaces every row, which would
+write a delete and a create to the audit log for each unchanged contact, while
+the inline saves only what changed (AgencyContact is registered with auditlog).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from partners import services
@@ -23,25 +30,41 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "confidentiality_covered", "active"]
     search_fields = ["name", "slug"]
     inlines = [AgencyContactInline]
-    fields = ["name", "slug", "kind", "confidentiality_covered", "jurisdiction", "services_offered",
-              "languages", "eligibility_notes", "website", "active"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "confidentiality_covered",
+        "jurisdiction",
+        "services_offered",
+        "languages",
+        "eligibility_notes",
+        "website",
+        "active",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> list[str]:
         # The slug names the agency's permission group; it is fixed once created.
         return ["slug"] if obj is not None else []
 
-    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
-        actor = request.user
-        assert isinstance(actor, User)
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:  # noqa: FBT001 (Django's signature)
+        actor = cast(User, request.user)  # the admin site admits only a signed-in task force administrator
         if change:
-            data = {name: form.cleaned_data[name] for name in services.AGENCY_EDITABLE_FIELDS if name in form.cleaned_data}
-            services.agency_update(agency=obj, actor=actor, **data)
+            fields = services.AGENCY_EDITABLE_FIELDS & set(form.cleaned_data)
+            services.agency_update(agency=obj, actor=actor, **{name: form.cleaned_data[name] for name in fields})
         else:
             created = services.agency_create(
-                actor=actor, name=obj.name, slug=obj.slug, kind=obj.kind,
-                confidentiality_covered=obj.confidentiality_covered, jurisdiction=obj.jurisdiction,
-                services_offered=obj.services_offered, languages=obj.languages,
-                eligibility_notes=obj.eligibility_notes, website=obj.website,
+                actor=actor,
+                name=obj.name,
+                slug=obj.slug,
+                kind=obj.kind,
+                confidentiality_covered=obj.confidentiality_covered,
+                jurisdiction=obj.jurisdiction,
+                services_offered=obj.services_offered,
+                languages=obj.languages,
+                eligibility_notes=obj.eligibility_notes,
+                website=obj.website,
             )
             obj.pk = created.pk
             obj.group = created.group
@@ -58,11 +81,26 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["username", "agency", "is_active", "last_login"]
     list_filter = ["agency", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fields = ["username", "first_name", "last_name", "email", "agency", "title", "is_active", "last_login",
-              "password_changed_at", "notice_acknowledged_at"]
+    fields = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "agency",
+        "title",
+        "phone",
+        "is_active",
+        "last_login",
+        "password_changed_at",
+        "notice_acknowledged_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # View only: a save here would skip the role and agency rules of partners.services.
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:

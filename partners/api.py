@@ -1,27 +1,55 @@
-"""API endpoints of the partners app: the caller and the agency directory."""
+"""API endpoints of the partners app: the caller's own account and the agency directory."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
-from rest_framework.generics import RetrieveAPIView
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partners import services
 from partners.models import Agency, AgencyContact, User
-from partners.serializers import AgencySerializer, MeSerializer
+from partners.serializers import AgencySerializer, MeSerializer, MeUpdateSerializer
 
 
-class MeView(RetrieveAPIView):
-    """The signed-in caller: username, agency and roles."""
+def _caller(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):  # IsVerifiedUser already refused anyone else
+        raise NotAuthenticated
+    return user
+
+
+@extend_schema(tags=["me"])
+class MeView(GenericAPIView):
+    """The signed-in caller: who they are, their agency and roles; they may edit their own name, title and phone."""
 
     serializer_class = MeSerializer
 
-    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
-        user = request.user
-        assert isinstance(user, User)
-        return Response(MeSerializer(user).data)
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(_caller(request)).data)
+
+    @extend_schema(
+        request=MeUpdateSerializer,
+        responses={
+            200: MeUpdateSerializer,
+            400: OpenApiResponse(description="A field is invalid or may not be changed here; nothing was saved."),
+        },
+    )
+    def patch(self, request: Request) -> Response:
+        user = _caller(request)
+        serializer = MeUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.user_update_profile(user=user, actor=user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            # The model's own validation, reported like the serializer's instead of a 500.
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return Response(MeUpdateSerializer(user).data)
 
 
 @extend_schema(tags=["agencies"])

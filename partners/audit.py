@@ -14,14 +14,38 @@ def register() -> None:
     auditlog.register(Agency)
     auditlog.register(AgencyContact)
     # Never the password hash; group membership (agency and roles) is tracked as m2m.
-    auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+    auditlog.register(
+        User,
+        # Account facts only: never the password hash, and not the per-sign-in timestamps
+        # (last_login, notice acknowledgement), which the security log records instead.
+        include_fields=[
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "agency",
+            "title",
+            "phone",
+            "is_active",
+            "password_changed_at",
+        ],
+        m2m_fields={"groups"},
+    )
     user_locked_out.connect(_record_lockout, dispatch_uid="partners.lockout")
 
 
 def _record_lockout(sender: Any, request: Any, username: str | None = None, **kwargs: Any) -> None:
-    """django-axes announces a new lockout only through this signal; write it to the security log."""
+    """django-axes announces lockouts only through this signal; write each new one to the security log.
+
+    axes sends the signal again for every attempt against a username already
+    locked; only the attempt that was counted as a failure (the one that locked
+    it) carries ``axes_failures_since_start``, so the repeats are skipped.
+    """
     from partners.models import SecurityEventKind, User
     from partners.services import security_event_record
+
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
 
     user = User.objects.filter(username=username or "").first()
     security_event_record(kind=SecurityEventKind.LOCKOUT, request=request, user=user, username=username or "")

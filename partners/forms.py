@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
@@ -15,10 +15,14 @@ SIGN_IN_ERROR = _("The username or password is not correct, or the account canno
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     acknowledge = forms.BooleanField(
         label=_("I have read the notice above and agree to its terms."),
         error_messages={"required": _("You must acknowledge the system-use notice to sign in.")},
@@ -43,11 +47,15 @@ class EnrolForm(forms.Form):
 
 
 class NewPasswordForm(forms.Form):
-    new_password1 = forms.CharField(label=_("New password"), strip=False,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                    help_text=password_validators_help_text_html())
-    new_password2 = forms.CharField(label=_("New password again"), strip=False,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
@@ -67,8 +75,9 @@ class NewPasswordForm(forms.Form):
 
 
 class PasswordChangeForm(NewPasswordForm):
-    old_password = forms.CharField(label=_("Current password"), strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    old_password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     field_order = ["old_password", "new_password1", "new_password2"]
 
     def clean_old_password(self) -> str:
@@ -89,8 +98,9 @@ class RolesField(forms.MultipleChoiceField):
 
 
 class PersonForm(forms.Form):
-    username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
-                                help_text=_("Letters, digits and @/./+/-/_ only."))
+    username = forms.RegexField(
+        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z", help_text=_("Letters, digits and @/./+/-/_ only.")
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), help_text=_("The invitation to set a password goes here."))
@@ -100,8 +110,8 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, allowed_roles: list[tuple[str, Any]], agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = allowed_roles
-        self.fields["agency"].queryset = agencies
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = allowed_roles
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
             self.fields["agency"].widget = forms.HiddenInput()
@@ -118,4 +128,4 @@ class RolesForm(forms.Form):
 
     def __init__(self, *args: Any, allowed_roles: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = allowed_roles
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = allowed_roles

@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp import devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -17,10 +17,38 @@ from partners.services import security_event_record
 
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"
+# A code from the step before or after the current one is accepted, never more (requirement A2).
+TOTP_TOLERANCE_STEPS = 1
 
 
 def user_has_mfa(user: User) -> bool:
     return bool(user_has_device(user, confirmed=True))
+
+
+def user_is_verified(user: User) -> bool:
+    """Whether this request's user passed the second factor.
+
+    OTPMiddleware adds ``is_verified`` to the user it loads; the user that
+    ``authenticate()`` returns during sign-in has none, and has not verified.
+    """
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified()) if is_verified is not None else False
+
+
+def session_unverify(request: HttpRequest) -> None:
+    """Forget which device verified this session (a fresh sign-in starts unverified)."""
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    if hasattr(request.user, "otp_device"):
+        request.user.otp_device = None
+
+
+def _totp_verify(device: TOTPDevice, token: str) -> bool:
+    # django-otp learns the phone's clock skew (OTP_TOTP_SYNC) by moving the
+    # device's drift, which would widen the accepted window step by step.
+    # Pinning it keeps the window at the device tolerance around the real time.
+    device.drift = 0
+    device.tolerance = min(device.tolerance, TOTP_TOLERANCE_STEPS)
+    return bool(device.verify_token(token))
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
@@ -31,8 +59,9 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
     """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        # drift tolerance of one 30 s step, never more
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False, tolerance=1, step=30)
+        device = TOTPDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=False, tolerance=TOTP_TOLERANCE_STEPS, step=30
+        )
     return device
 
 
@@ -53,9 +82,10 @@ def totp_enrol_confirm(*, request: HttpRequest, user: User, device: TOTPDevice, 
     session, retire any older authenticator and return fresh recovery codes."""
     with transaction.atomic():
         locked = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-        if not locked.verify_token(_normalise(token)):
-            security_event_record(kind=SecurityEventKind.MFA_FAILED, request=request, user=user,
-                                  details={"stage": "enrolment"})
+        if not _totp_verify(locked, _normalise(token)):
+            security_event_record(
+                kind=SecurityEventKind.MFA_FAILED, request=request, user=user, details={"stage": "enrolment"}
+            )
             return None
         locked.confirmed = True
         locked.save()
@@ -75,8 +105,9 @@ def recovery_codes_issue(*, user: User, request: HttpRequest | None) -> list[str
         device.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-        security_event_record(kind=SecurityEventKind.RECOVERY_CODES_ISSUED, request=request, user=user,
-                              details={"count": len(codes)})
+        security_event_record(
+            kind=SecurityEventKind.RECOVERY_CODES_ISSUED, request=request, user=user, details={"count": len(codes)}
+        )
     return codes
 
 
@@ -100,12 +131,14 @@ def mfa_verify(*, request: HttpRequest, user: User, token: str) -> Device | None
     if token:
         with transaction.atomic():
             for device in devices_for_user(user, confirmed=True, for_verify=True):
-                if device.verify_token(token):
+                verified = _totp_verify(device, token) if isinstance(device, TOTPDevice) else device.verify_token(token)
+                if verified:
                     matched = device
                     break
     if matched is None:
-        security_event_record(kind=SecurityEventKind.MFA_FAILED, request=request, user=user,
-                              details={"stage": "sign_in"})
+        security_event_record(
+            kind=SecurityEventKind.MFA_FAILED, request=request, user=user, details={"stage": "sign_in"}
+        )
         return None
     otp_login(request, matched)
     kind = SecurityEventKind.RECOVERY_CODE_USED if isinstance(matched, StaticDevice) else SecurityEventKind.MFA_VERIFIED

@@ -9,27 +9,27 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from partners.models import SecurityEventKind
+from partners.models import SecurityEventKind, UserSession
 from partners.services import password_is_expired, security_event_record, session_forget
 
 LOGIN_AT = "tf_login_at"
 LAST_SEEN = "tf_last_seen"
 
-# Pages a signed-in user may reach before finishing MFA or renewing a password.
-GATE_EXEMPT_URL_NAMES = frozenset(
+# Pages a signed-in user may reach before passing MFA.
+MFA_EXEMPT_VIEW_NAMES = frozenset(
     {
         "login",
         "logout",
         "mfa_verify",
         "mfa_setup",
-        "password_change",
-        "password_expired",
         "healthz",
         "set_language",
         "notice",
@@ -37,6 +37,11 @@ GATE_EXEMPT_URL_NAMES = frozenset(
         "activate",
     }
 )
+# Pages a user past MFA may reach with an expired password. The password pages
+# are not MFA-exempt: only someone holding both factors may change the password.
+PASSWORD_EXEMPT_VIEW_NAMES = MFA_EXEMPT_VIEW_NAMES | {"password_change", "password_expired"}
+# Pages that work without signing in: an ended session lands on them as it is.
+PUBLIC_VIEW_NAMES = frozenset({"login", "logout", "healthz", "set_language", "notice", "accessibility", "activate"})
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -47,9 +52,15 @@ class SessionLifetimeMiddleware:
     """Ends a session 30 minutes after its last request or 12 hours after sign-in.
 
     The database session row also expires after the idle period (the cookie
-    age rolls on every request), so this is checked twice: here for a clear
-    message and the absolute limit, in the session store for anything else.
+    age rolls on every request), so idleness usually shows up as a session
+    cookie whose row is gone: that is recorded and answered here too, so the
+    API says 401 and the browser gets a clear message either way.
+
+    The message is added in ``process_view`` because MessageMiddleware comes
+    after this middleware and is not ready while ``__call__`` runs.
     """
+
+    ENDED = "_tf_session_ended"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -67,22 +78,58 @@ class SessionLifetimeMiddleware:
             elif now - last_seen > settings.SESSION_IDLE_SECONDS:
                 reason = "idle"
             if reason is not None:
-                return self._expire(request, reason)
-            session.setdefault(LOGIN_AT, login_at)
-            session[LAST_SEEN] = now
+                self._expire(request, reason)
+            else:
+                session.setdefault(LOGIN_AT, login_at)
+                session[LAST_SEEN] = now
+        elif self._session_vanished(request):
+            self._forget_vanished(request)
+            setattr(request, self.ENDED, True)
+        if getattr(request, self.ENDED, False) and _wants_json(request) and "Authorization" not in request.headers:
+            return JsonResponse({"detail": _("Your session has expired. Sign in again.")}, status=401)
         return self.get_response(request)
 
-    def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not getattr(request, self.ENDED, False):
+            return None
+        messages.info(request, _("Your session has ended. Please sign in again."))
+        match = request.resolver_match
+        if match is not None and match.view_name in PUBLIC_VIEW_NAMES:
+            return None
+        return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+
+    def _expire(self, request: HttpRequest, reason: str) -> None:
         user: Any = request.user
         key = request.session.session_key
-        security_event_record(kind=SecurityEventKind.SESSION_EXPIRED, request=request, user=user,
-                              details={"reason": reason})
+        security_event_record(
+            kind=SecurityEventKind.SESSION_EXPIRED, request=request, user=user, details={"reason": reason}
+        )
         logout(request)
         session_forget(session_key=key)
-        if _wants_json(request):
-            return JsonResponse({"detail": _("Your session has expired. Sign in again.")}, status=401)
-        messages.info(request, _("Your session has expired. Please sign in again."))
-        return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        setattr(request, self.ENDED, True)
+
+    @staticmethod
+    def _session_vanished(request: HttpRequest) -> bool:
+        """The browser sent a session cookie the store no longer knows: expired,
+        or ended by sign-out elsewhere, deactivation or a password change. The
+        store drops the key when it finds no live row (read by the user lookup)."""
+        return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and request.session.session_key is None
+
+    @staticmethod
+    def _forget_vanished(request: HttpRequest) -> None:
+        # Sessions ended on purpose left the index already. A row still there
+        # whose stored session is past its expiry date went idle: record that.
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        row = UserSession.objects.filter(session_key=key).select_related("user").first()
+        if row is None:
+            return
+        if Session.objects.filter(session_key=key, expire_date__lte=timezone.now()).exists():
+            security_event_record(
+                kind=SecurityEventKind.SESSION_EXPIRED, request=request, user=row.user, details={"reason": "idle"}
+            )
+        session_forget(session_key=key)
 
 
 class AccessGateMiddleware:
@@ -102,14 +149,14 @@ class AccessGateMiddleware:
         if user is None or not user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.url_name in GATE_EXEMPT_URL_NAMES:
-            return None
-        if settings.REQUIRE_MFA and not user.is_verified():
+        # view_name includes the namespace, so admin:login is not mistaken for our login page.
+        view_name = match.view_name if match is not None else ""
+        if settings.REQUIRE_MFA and view_name not in MFA_EXEMPT_VIEW_NAMES and not user.is_verified():
             from partners.mfa import user_has_mfa
 
             target = "mfa_verify" if user_has_mfa(user) else "mfa_setup"
             return self._deny(request, target, _("Multi-factor authentication is required."))
-        if password_is_expired(user):
+        if view_name not in PASSWORD_EXEMPT_VIEW_NAMES and password_is_expired(user):
             return self._deny(request, "password_expired", _("Your password has expired and must be changed."))
         return None
 

@@ -97,9 +97,9 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
     notice_acknowledged_at = models.DateTimeField(_("system-use notice acknowledged at"), null=True, blank=True)
 
-    REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "agency"]  # type: ignore[misc]
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "agency"]
 
-    objects: ClassVar[TaskforceUserManager] = TaskforceUserManager()  # type: ignore[assignment]
+    objects: ClassVar[TaskforceUserManager] = TaskforceUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -144,6 +144,9 @@ class UserSession(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "created_at"], name="partners_usersession_user")]
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class SecurityEventKind(models.TextChoices):

@@ -26,15 +26,39 @@ class Panel:
 
 
 _PLANNED = {
-    "survivors": Panel(_("Survivors and consents"), _("Record survivors with only what is needed, and their consents to share."), planned=True),
-    "referrals": Panel(_("Referrals"), _("Send and follow referrals to partner agencies until they are closed."), planned=True),
-    "cases": Panel(_("Cases"), _("Cases your agency leads or works, showing only the fields your agency may see."), planned=True),
-    "prosecution": Panel(_("Prosecutions"), _("Charges and dispositions of the cases your office works."), planned=True),
-    "reports": Panel(_("Grant reports"), _("OVC, BJA and VOCA reports compiled each month and quarter, locked and exported."), planned=True),
-    "dashboard": Panel(_("Task force dashboard"), _("Victims served, referrals, investigations and trainings by month and quarter."), planned=True),
-    "calendar": Panel(_("Meetings and trainings"), _("The task force calendar, attendance and training logs."), planned=True),
+    "survivors": Panel(
+        _("Survivors and consents"),
+        _("Record survivors with only what is needed, and their consents to share."),
+        planned=True,
+    ),
+    "referrals": Panel(
+        _("Referrals"), _("Send and follow referrals to partner agencies until they are closed."), planned=True
+    ),
+    "cases": Panel(
+        _("Cases"), _("Cases your agency leads or works, showing only the fields your agency may see."), planned=True
+    ),
+    "prosecution": Panel(
+        _("Prosecutions"), _("Charges and dispositions of the cases your office works."), planned=True
+    ),
+    "reports": Panel(
+        _("Grant reports"),
+        _("OVC, BJA and VOCA reports compiled each month and quarter, locked and exported."),
+        planned=True,
+    ),
+    "dashboard": Panel(
+        _("Task force dashboard"),
+        _("Victims served, referrals, investigations and trainings by month and quarter."),
+        planned=True,
+    ),
+    "calendar": Panel(
+        _("Meetings and trainings"), _("The task force calendar, attendance and training logs."), planned=True
+    ),
     "volunteering": Panel(_("Volunteer shifts"), _("Your shifts and hours."), planned=True),
-    "audit": Panel(_("Access and disclosure logs"), _("Who read survivor information and what was disclosed to whom."), planned=True),
+    "audit": Panel(
+        _("Access and disclosure logs"),
+        _("Who read survivor information and what was disclosed to whom."),
+        planned=True,
+    ),
 }
 
 _BY_ROLE: dict[str, tuple[str, ...]] = {
@@ -60,13 +84,19 @@ def panels_for(user: User) -> list[Panel]:
     ]
     if access.can_manage_users_of(user, user.agency):
         panels.append(
-            Panel(_("People"), _("Invite people, assign roles, unlock and deactivate accounts."),
-                  links=[(_("Manage people"), reverse("people"))])
+            Panel(
+                _("People"),
+                _("Invite people, assign roles, unlock and deactivate accounts."),
+                links=[(_("Manage people"), reverse("people"))],
+            )
         )
     if access.can_view_security_log(user):
         panels.append(
-            Panel(_("Security log"), _("Sign-ins, failures, lockouts and unlocks."),
-                  links=[(_("Open the security log"), reverse("security_log"))])
+            Panel(
+                _("Security log"),
+                _("Sign-ins, failures, lockouts and unlocks."),
+                links=[(_("Open the security log"), reverse("security_log"))],
+            )
         )
     seen: set[str] = set()
     for role in sorted(user.role_names()):
@@ -75,7 +105,10 @@ def panels_for(user: User) -> list[Panel]:
                 seen.add(key)
                 panels.append(_PLANNED[key])
     panels.append(
-        Panel(_("Your account"), _("Multi-factor authentication, recovery codes, password and sessions."),
-              links=[(_("Account security"), reverse("security"))])
+        Panel(
+            _("Your account"),
+            _("Multi-factor authentication, recovery codes, password and sessions."),
+            links=[(_("Account security"), reverse("security"))],
+        )
     )
     return panels

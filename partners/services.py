@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from partners import access
 from partners.models import (
@@ -230,7 +231,7 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None) -> U
     current = set(user.role_names())
     changed = (wanted - current) | (current - wanted)
     if actor is not None:
-        if not access.can_assign_roles(actor, user.agency, changed | set()):
+        if not (access.can_assign_roles(actor, user.agency, changed) and access.can_manage_person(actor, user)):
             raise PermissionDenied(_("You may not change these roles."))
         if actor.pk == user.pk and Role.TASKFORCE_ADMIN in current - wanted:
             raise ValidationError(_("You cannot remove your own task force administrator role."))
@@ -253,7 +254,7 @@ def user_update_profile(*, user: User, actor: User | None, **changes: Any) -> Us
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-    if actor is not None and actor.pk != user.pk and not access.can_manage_users_of(actor, user.agency):
+    if actor is not None and actor.pk != user.pk and not access.can_manage_person(actor, user):
         raise PermissionDenied(_("You may not change this account."))
     for field, value in changes.items():
         setattr(user, field, value)
@@ -275,7 +276,7 @@ def user_move_agency(*, user: User, agency: Agency, actor: User | None) -> User:
 
 def user_deactivate(*, user: User, actor: User | None) -> User:
     if actor is not None:
-        if not access.can_manage_users_of(actor, user.agency):
+        if not access.can_manage_person(actor, user):
             raise PermissionDenied(_("You may not deactivate this account."))
         if actor.pk == user.pk:
             raise ValidationError(_("You cannot deactivate your own account."))
@@ -283,20 +284,20 @@ def user_deactivate(*, user: User, actor: User | None) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         sessions_end_for_user(user=user, actor=actor, reason="deactivated")
+        # An API token would otherwise come back to life if the account is reactivated.
+        Token.objects.filter(user=user).delete()
     return user
 
 
 def user_reactivate(*, user: User, actor: User | None) -> User:
-    if actor is not None and not access.can_manage_users_of(actor, user.agency):
+    if actor is not None and not access.can_manage_person(actor, user):
         raise PermissionDenied(_("You may not reactivate this account."))
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
 
 
-def user_set_password(
-    *, user: User, new_password: str, actor: User | None, request: HttpRequest | None = None
-) -> User:
+def user_set_password(*, user: User, new_password: str, actor: User | None, request: HttpRequest | None = None) -> User:
     """Validate and set a password; other sessions end, the current one stays."""
     validate_password(new_password, user)
     with transaction.atomic():
@@ -306,7 +307,10 @@ def user_set_password(
         keep = request.session.session_key if request is not None else None
         sessions_end_for_user(user=user, actor=actor, reason="password_changed", keep_session_key=keep)
         if request is not None:
-            update_session_auth_hash(request, user)
+            update_session_auth_hash(request, user)  # rotates the session key
+            # Index the rotated key, or signing out elsewhere would miss this session.
+            session_forget(session_key=keep)
+            session_register(request=request, user=user)
         security_event_record(kind=SecurityEventKind.PASSWORD_CHANGED, request=request, user=user, actor=actor)
         if user.email:
             transaction.on_commit(lambda: _notify_credential_change(user))
@@ -344,15 +348,14 @@ def session_register(*, request: HttpRequest, user: User) -> None:
     if key is None:
         request.session.save()
         key = request.session.session_key
-    assert key is not None
+    if key is None:  # saving a session always assigns a key; anything else is a bug
+        raise RuntimeError("The session has no key after saving.")
     UserSession.objects.update_or_create(
         session_key=key, defaults={"user": user, "ip_address": client_ip(request), "created_at": timezone.now()}
     )
 
 
-def sessions_end_for_user(
-    *, user: User, actor: User | None, reason: str, keep_session_key: str | None = None
-) -> int:
+def sessions_end_for_user(*, user: User, actor: User | None, reason: str, keep_session_key: str | None = None) -> int:
     """Delete every server-side session of ``user`` (except ``keep_session_key``)."""
     rows = UserSession.objects.filter(user=user)
     if keep_session_key:
@@ -378,11 +381,7 @@ def account_unlock(*, username: str, actor: User | None, request: HttpRequest | 
     """Release a username locked by django-axes; the release is audited."""
     target = User.objects.filter(username=username).select_related("agency").first()
     if actor is not None:
-        allowed = (
-            access.can_manage_users_of(actor, target.agency)
-            if target is not None
-            else access.is_taskforce_admin(actor)
-        )
+        allowed = access.can_manage_person(actor, target) if target is not None else access.is_taskforce_admin(actor)
         if not allowed:
             raise PermissionDenied(_("You may not unlock this account."))
     with transaction.atomic():

@@ -226,6 +226,8 @@ CSRF_COOKIE_SAMESITE = "Strict"
 # django-otp
 OTP_TOTP_ISSUER = "Taskforce"
 OTP_TOTP_THROTTLE_FACTOR = 1
+# No drift learning: a code from a neighbouring step must never widen the window (A2).
+OTP_TOTP_SYNC = False
 OTP_STATIC_THROTTLE_FACTOR = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
@@ -325,9 +327,11 @@ MEDIA_ROOT = Path(env_str("TASKFORCE_MEDIA_ROOT", str(VAR_DIR / "media")))
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate header from the first class,
+    # so a missing or wrong token answers 401 rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "taskforce.api.SessionAuthentication",
         "taskforce.api.TokenAuthentication",
+        "taskforce.api.SessionAuthentication",
     ],
     # Deny by default: every endpoint needs a signed-in (and, for sessions, MFA-verified) user.
     "DEFAULT_PERMISSION_CLASSES": ["taskforce.api.IsVerifiedUser"],

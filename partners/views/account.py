@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,29 +18,38 @@ from partners.models import SecurityEventKind, User, UserSession
 @login_required
 @require_GET
 def security(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = cast(User, request.user)  # login_required let only a signed-in person through
     sessions = UserSession.objects.filter(user=user).order_by("-created_at")
-    return render(request, "partners/security.html", {
-        "has_mfa": mfa.user_has_mfa(user),
-        "recovery_remaining": mfa.recovery_codes_remaining(user),
-        "sessions": sessions,
-        "current_session_key": request.session.session_key,
-        "events": user.security_events.all()[:10],
-    })
+    return render(
+        request,
+        "partners/security.html",
+        {
+            "has_mfa": mfa.user_has_mfa(user),
+            "recovery_remaining": mfa.recovery_codes_remaining(user),
+            "sessions": sessions,
+            "current_session_key": request.session.session_key,
+            "events": selectors.security_events_of(user=user),
+        },
+    )
 
 
 @login_required
 @require_GET
 def security_log(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = cast(User, request.user)
     if not access.can_view_security_log(user):
         raise PermissionDenied
     kind = request.GET.get("kind", "")
     username = request.GET.get("username", "").strip()[:150]
     events = selectors.security_events_visible_to(user=user, kind=kind, username=username)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/security_log.html", {
-        "page": page, "kinds": SecurityEventKind.choices, "kind": kind, "username": username,
-    })
+    return render(
+        request,
+        "partners/security_log.html",
+        {
+            "page": page,
+            "kinds": SecurityEventKind.choices,
+            "kind": kind,
+            "username": username,
+        },
+    )

@@ -11,10 +11,11 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -51,12 +52,20 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
 def _after_password_step(request: HttpRequest, user: User) -> HttpResponse:
     """Where a signed-in person goes next: MFA, then an expired password, then their page."""
     next_url = _safe_next(request)
-    if settings.REQUIRE_MFA and not user.is_verified():  # type: ignore[attr-defined]
+    if settings.REQUIRE_MFA and not mfa.user_is_verified(user):
         target = "mfa_verify" if mfa.user_has_mfa(user) else "mfa_setup"
-        return redirect(f"{_url(target)}?next={next_url}")
+        return redirect(f"{_url(target)}?{urlencode({'next': next_url})}")
     if password_is_expired(user):
         return redirect("password_expired")
     return HttpResponseRedirect(next_url)
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    """The person behind a request that ``login_required`` has let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def _url(name: str) -> str:
@@ -71,34 +80,50 @@ def _url(name: str) -> str:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
-        return _after_password_step(request, request.user)  # type: ignore[arg-type]
+        return _after_password_step(request, _signed_in_user(request))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and _ip_throttled(request):
+        security_event_record(
+            kind=SecurityEventKind.SIGN_IN_FAILED,
+            request=request,
+            username=request.POST.get("username", "")[:150],
+            details={"throttled": True},
+        )
         return render(request, "partners/throttled.html", status=429)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
-            # AxesMiddleware replaces this response with the lockout page.
-            security_event_record(kind=SecurityEventKind.SIGN_IN_FAILED, request=request, username=username,
-                                  details={"locked": True})
+            # AxesMiddleware replaces this response with the lockout page. Attempts
+            # on locked names count against the address too, or one address could
+            # lock out account after account without ever being throttled.
+            security_event_record(
+                kind=SecurityEventKind.SIGN_IN_FAILED, request=request, username=username, details={"locked": True}
+            )
+            _ip_failure_count(request)
             return render(request, "partners/sign_in.html", {"form": form}, status=429)
-        if user is None:
+        if not isinstance(user, User):
             # One message for an unknown user, a wrong password and an inactive account.
             security_event_record(kind=SecurityEventKind.SIGN_IN_FAILED, request=request, username=username)
             _ip_failure_count(request)
             form.add_error(None, SIGN_IN_ERROR)
         else:
-            assert isinstance(user, User)
             login(request, user)  # rotates the session key
+            # login() keeps the session data when the same person signs in again;
+            # a new sign-in must pass the second factor again, not inherit the old one.
+            mfa.session_unverify(request)
             request.session[LOGIN_AT] = request.session[LAST_SEEN] = time.time()
             session_register(request=request, user=user)
             audit_actor_bind(user)
             user_acknowledge_notice(user=user)
             security_event_record(kind=SecurityEventKind.SIGN_IN, request=request, user=user)
             return _after_password_step(request, user)
-    return render(request, "partners/sign_in.html", {"form": form, "next": request.GET.get("next", "")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "partners/sign_in.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _ip_key(request: HttpRequest) -> str:
@@ -129,8 +154,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.is_authenticated:
-        assert isinstance(user, User)
+    if isinstance(user, User):
         security_event_record(kind=SecurityEventKind.SIGN_OUT, request=request, user=user)
         # Signing out here signs out everywhere: every session of this person ends server-side.
         sessions_end_for_user(user=user, actor=user, reason="sign_out")
@@ -145,9 +169,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    if user.is_verified():  # type: ignore[attr-defined]
+    user = _signed_in_user(request)
+    if mfa.user_is_verified(user):
         return HttpResponseRedirect(_safe_next(request))
     if not mfa.user_has_mfa(user):
         return redirect("mfa_setup")
@@ -156,29 +179,35 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         device = mfa.mfa_verify(request=request, user=user, token=form.cleaned_data["token"])
         if device is not None:
             if mfa.recovery_codes_remaining(user) <= 2:
-                messages.warning(request, _("You have few recovery codes left. Generate new ones on your security page."))
+                messages.warning(
+                    request, _("You have few recovery codes left. Generate new ones on your security page.")
+                )
             return _after_password_step(request, user)
         form.add_error("token", _("That code is not valid. Codes work once; wait for the next one."))
-    return render(request, "partners/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "partners/mfa_verify.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = _signed_in_user(request)
     # Replacing an existing authenticator needs the current one first.
-    if mfa.user_has_mfa(user) and not user.is_verified():  # type: ignore[attr-defined]
+    if mfa.user_has_mfa(user) and not mfa.user_is_verified(user):
         return redirect("mfa_verify")
     device = mfa.totp_device_pending(user=user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_enrol_confirm(request=request, user=user, device=device, token=form.cleaned_data["token"])
         if codes is not None:
-            return render(request, "partners/recovery_codes.html", {"codes": codes, "enrolled": True,
-                                                                    "next": _safe_next(request)})
+            return render(
+                request, "partners/recovery_codes.html", {"codes": codes, "enrolled": True, "next": _safe_next(request)}
+            )
         form.add_error("token", _("That code does not match. Check the time on your phone and try the next code."))
     context = {
         "form": form,
@@ -193,10 +222,11 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = _signed_in_user(request)
     codes = mfa.recovery_codes_issue(user=user, request=request)
-    return render(request, "partners/recovery_codes.html", {"codes": codes, "enrolled": False, "next": _url("security")})
+    return render(
+        request, "partners/recovery_codes.html", {"codes": codes, "enrolled": False, "next": _url("security")}
+    )
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -204,15 +234,18 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest, *, expired: bool = False) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = _signed_in_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user_set_password(user=user, new_password=form.cleaned_data["new_password1"], actor=user, request=request)
         messages.success(request, _("Your password has been changed. Your other sessions have been signed out."))
         return redirect("home")
-    return render(request, "partners/password_change.html", {"form": form, "expired": expired},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "partners/password_change.html",
+        {"form": form, "expired": expired},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def password_expired(request: HttpRequest) -> HttpResponse:
@@ -235,5 +268,9 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user_set_password(user=user, new_password=form.cleaned_data["new_password1"], actor=user)
         messages.success(request, _("Your password is set. Sign in to continue; you will set up MFA next."))
         return redirect("login")
-    return render(request, "partners/activate.html", {"form": form, "person": user},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "partners/activate.html",
+        {"form": form, "person": user},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from partners import selectors
@@ -16,8 +19,7 @@ from partners.panels import panels_for
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = cast(User, request.user)  # login_required let only a signed-in person through
     return render(request, "partners/home.html", {"panels": panels_for(user)})
 
 
@@ -40,8 +42,14 @@ def directory(request: HttpRequest) -> HttpResponse:
         "language": language,
         "q": query,
     }
-    template = "partners/_directory_results.html" if request.htmx else "partners/directory.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    htmx = request.htmx  # type: ignore[attr-defined]
+    # The filter form swaps in the results only; when the browser goes back to a
+    # pushed URL, htmx asks for the whole page again (a history-restore request).
+    fragment = bool(htmx) and not htmx.history_restore_request
+    template = "partners/_directory_results.html" if fragment else "partners/directory.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import access, selectors, services
 from partners.forms import PersonForm, RolesForm
@@ -27,8 +27,7 @@ from partners.roles import Role
 
 
 def _manager(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    user = cast(User, request.user)  # login_required let only a signed-in person through
     if not access.can_manage_users_of(user, user.agency):
         raise PermissionDenied
     return user
@@ -62,39 +61,50 @@ def invitation_send(*, request: HttpRequest, person: User) -> None:
 
 
 @login_required
+@require_GET
 def people(request: HttpRequest) -> HttpResponse:
     manager = _manager(request)
     agency_slug = request.GET.get("agency", "") if access.is_taskforce_admin(manager) else ""
     page = Paginator(selectors.people_visible_to(user=manager, agency_slug=agency_slug), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "partners/people.html", {
-        "page": page,
-        "agencies": _managed_agencies(manager) if access.is_taskforce_admin(manager) else None,
-        "agency_slug": agency_slug,
-    })
+    return render(
+        request,
+        "partners/people.html",
+        {
+            "page": page,
+            "agencies": _managed_agencies(manager) if access.is_taskforce_admin(manager) else None,
+            "agency_slug": agency_slug,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
     manager = _manager(request)
-    form = PersonForm(request.POST or None, allowed_roles=_allowed_roles(manager),
-                      agencies=_managed_agencies(manager))
+    form = PersonForm(request.POST or None, allowed_roles=_allowed_roles(manager), agencies=_managed_agencies(manager))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 person = services.user_create(
-                    actor=manager, agency=data["agency"], username=data["username"], email=data["email"],
-                    roles=data["roles"], first_name=data["first_name"], last_name=data["last_name"],
+                    actor=manager,
+                    agency=data["agency"],
+                    username=data["username"],
+                    email=data["email"],
+                    roles=data["roles"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
                     title=data["title"],
                 )
                 invitation_send(request=request, person=person)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc if isinstance(exc, ValidationError) else _("You may not create this account."))
         else:
-            messages.success(request, _("%(username)s was created and an invitation was emailed.") % {"username": person.username})
+            messages.success(
+                request, _("%(username)s was created and an invitation was emailed.") % {"username": person.username}
+            )
             return redirect("person", pk=person.pk)
     return render(request, "partners/person_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -104,19 +114,27 @@ def person_new(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     manager = _manager(request)
     target = selectors.person_get_managed(user=manager, pk=pk)
-    form = RolesForm(request.POST or None, allowed_roles=_allowed_roles(manager),
-                     initial={"roles": sorted(target.role_names())})
+    form = RolesForm(
+        request.POST or None, allowed_roles=_allowed_roles(manager), initial={"roles": sorted(target.role_names())}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_roles(user=target, roles=form.cleaned_data["roles"], actor=manager)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc if isinstance(exc, ValidationError) else _("You may not assign these roles."))
         else:
-            messages.success(request, _("Roles updated. %(username)s must sign in again.") % {"username": target.username})
+            messages.success(
+                request, _("Roles updated. %(username)s must sign in again.") % {"username": target.username}
+            )
             return redirect("person", pk=target.pk)
-    events = selectors.security_events_visible_to(user=manager, username=target.username)[:20] if access.can_view_security_log(manager) else []
-    return render(request, "partners/person.html", {"person": target, "form": form, "events": events},
-                  status=400 if form.errors else 200)
+    # Empty for an agency administrator: the security log is for the task force administrator and auditors.
+    events = selectors.security_events_visible_to(user=manager, username=target.username)[:20]
+    return render(
+        request,
+        "partners/person.html",
+        {"person": target, "form": form, "events": events},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -124,10 +142,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     manager = _manager(request)
     target = selectors.person_get_managed(user=manager, pk=pk)
+    if not access.can_manage_person(manager, target):
+        raise PermissionDenied
     try:
         if action == "deactivate":
             services.user_deactivate(user=target, actor=manager)
-            messages.success(request, _("%(username)s is deactivated and signed out everywhere.") % {"username": target.username})
+            messages.success(
+                request, _("%(username)s is deactivated and signed out everywhere.") % {"username": target.username}
+            )
         elif action == "reactivate":
             services.user_reactivate(user=target, actor=manager)
             messages.success(request, _("%(username)s is active again.") % {"username": target.username})

@@ -35,6 +35,10 @@ class Command(BaseCommand):
                 Token.objects.filter(user=user).delete()
             token, created = Token.objects.get_or_create(user=user)
             if created:
-                security_event_record(kind=SecurityEventKind.API_TOKEN_ISSUED, user=user, actor=actor,
-                                      details={"via": "manage.py api_token"})
+                security_event_record(
+                    kind=SecurityEventKind.API_TOKEN_ISSUED,
+                    user=user,
+                    actor=actor,
+                    details={"via": "manage.py api_token"},
+                )
         self.stdout.write(token.key)
