@@ -8,4 +8,4 @@ class TaskforceConfig(AppConfig):
     verbose_name = "Task force"
 
     def ready(self) -> None:
-        from taskforce import api_schema  # noqa: F401  (registers the OpenAPI extensions)
+        from taskforce import api_schema, checks  # noqa: F401  (register the OpenAPI extensions and checks)

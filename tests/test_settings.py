@@ -71,45 +71,43 @@ def test_malformed_boolean_is_refused(tmp_path):
     assert "TASKFORCE_DEBUG" in result.stderr
 
 
-def test_production_settings_pass_check_deploy(tmp_path):
-    result = subprocess.run(
+def _check_deploy(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``check --deploy --fail-level WARNING`` with production settings plus ``env``."""
+    production = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "tf.example.org",
+        "TASKFORCE_VAR_DIR": str(tmp_path),
+        "TASKFORCE_STATIC_MANIFEST": "0",
+    }
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k not in OUR_VARIABLES}
-        | {
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "tf.example.org",
-            "TASKFORCE_VAR_DIR": str(tmp_path),
-            "TASKFORCE_STATIC_MANIFEST": "0",
-        },
+        env={k: v for k, v in os.environ.items() if k not in OUR_VARIABLES} | production | env,
         capture_output=True,
         text=True,
         timeout=180,
         check=False,
     )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _check_deploy(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_flags_debug(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k not in OUR_VARIABLES}
-        | {
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "tf.example.org",
-            "TASKFORCE_VAR_DIR": str(tmp_path),
-            "TASKFORCE_STATIC_MANIFEST": "0",
-            "TASKFORCE_DEBUG": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+@pytest.mark.parametrize(
+    ("env", "check_id"),
+    [
+        ({"TASKFORCE_DEBUG": "1"}, "security.W018"),
+        ({"TASKFORCE_REQUIRE_MFA": "0"}, "taskforce.W001"),
+        ({"TASKFORCE_DEMO": "1", "TASKFORCE_HTTPS": "1"}, "taskforce.W002"),
+    ],
+)
+def test_check_deploy_refuses_debug_mfa_off_and_demo_mode(tmp_path, env, check_id):
+    result = _check_deploy(tmp_path, **env)
     assert result.returncode != 0
-    assert "security.W018" in result.stderr + result.stdout
+    assert check_id in result.stderr + result.stdout
 
 
 def test_security_settings_of_the_running_suite():
