@@ -128,9 +128,15 @@ def mfa_verify(*, request: HttpRequest, user: User, token: str) -> Device | None
     """
     token = _normalise(token)
     matched: Device | None = None
+    # A six-digit code goes to the authenticator, anything else to the recovery
+    # codes, so a failure only throttles the factor it was meant for: guessing
+    # authenticator codes cannot slow down the person's recovery codes, or the reverse.
+    wants_totp = token.isdigit() and len(token) == 6
     if token:
         with transaction.atomic():
             for device in devices_for_user(user, confirmed=True, for_verify=True):
+                if isinstance(device, TOTPDevice) != wants_totp:
+                    continue
                 verified = _totp_verify(device, token) if isinstance(device, TOTPDevice) else device.verify_token(token)
                 if verified:
                     matched = device

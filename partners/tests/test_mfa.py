@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.test import Client, override_settings
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners import mfa
@@ -269,3 +270,23 @@ def test_a_new_sign_in_asks_for_the_second_factor_again(personas, client_for, de
     # then: the earlier verification does not carry over to the new sign-in
     assert response["Location"].startswith(VERIFY)
     assert client.get("/")["Location"].startswith(VERIFY)
+
+
+def test_wrong_authenticator_codes_do_not_throttle_the_recovery_codes(personas):
+    # given: an authenticator, recovery codes, and someone guessing six-digit codes
+    advocate = personas["advocate"]
+    device = authenticator_for(advocate)
+    code = mfa.recovery_codes_issue(user=advocate, request=None)[0]
+    guesser = password_only(advocate)
+    for _ in range(3):
+        assert guesser.post(VERIFY, {"token": code_never_valid_now(device)}).status_code == 400
+
+    # when: the person uses a recovery code straight away
+    person = password_only(advocate)
+    response = person.post(VERIFY, {"token": code})
+
+    # then: it works; only the authenticator carries the back-off
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 1  # attempts inside the back-off are not even counted
+    assert StaticDevice.objects.get(user=advocate).throttling_failure_count == 0
