@@ -22,6 +22,8 @@ def _totp_now(secret: str) -> str:
 def test_advocate_signs_in_enrols_mfa_sees_home_and_signs_out(live_server, page: Page, demo_password: str):
     # Given the demo task force, and an advocate who has not set up MFA yet
     demo_seed()
+    console_errors: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
 
     # When she signs in with her password, acknowledging the system-use notice
     page.goto(f"{live_server.url}/")
@@ -57,3 +59,6 @@ def test_advocate_signs_in_enrols_mfa_sees_home_and_signs_out(live_server, page:
     expect(page.get_by_role("status")).to_contain_text("You have signed out.")
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
+
+    # And no page broke its Content Security Policy or missed an asset on the way
+    assert console_errors == []
