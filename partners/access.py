@@ -13,19 +13,58 @@ from partners.roles import Role
 if TYPE_CHECKING:
     from partners.models import Agency, User
 
+_VICTIM_GROUPS = ("profile", "identity", "contact", "immigration", "services", "notes")
+_VICTIM_GROUPS_BUT_NOTES = ("profile", "identity", "contact", "immigration", "services")
+
+
+def _cases(action: str, model: str, groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"cases.{action}_{model}_{group}" for group in groups)
+
+
 # Model-level capabilities each role's group carries ("app_label.codename").
-# Object-level grants to agency groups decide which records they apply to.
+# Object-level grants to agency groups decide which records they apply to
+# (cases.access): a capability alone shows nothing. The case and survivor
+# capabilities are named as strings here so that partners imports nothing of cases.
 ROLE_CAPABILITIES: dict[str, tuple[str, ...]] = {
-    Role.ADVOCATE: ("partners.view_agency",),
-    Role.INVESTIGATOR: ("partners.view_agency",),
-    Role.PROSECUTOR: ("partners.view_agency",),
-    Role.SUPERVISOR: ("partners.view_agency",),
+    # Advocates read and write every group of their agency's survivors.
+    Role.ADVOCATE: (
+        "partners.view_agency",
+        *_cases("view", "victim", _VICTIM_GROUPS),
+        *_cases("change", "victim", _VICTIM_GROUPS),
+        *_cases("view", "case", ("summary",)),
+    ),
+    Role.SUPERVISOR: (
+        "partners.view_agency",
+        *_cases("view", "victim", _VICTIM_GROUPS),
+        *_cases("change", "victim", _VICTIM_GROUPS),
+        *_cases("view", "case", ("summary",)),
+    ),
+    # Investigators and prosecutors: case groups per their sector; survivor groups
+    # only as granted (their own agency's survivors, or shared); never notes.
+    Role.INVESTIGATOR: (
+        "partners.view_agency",
+        *_cases("view", "victim", _VICTIM_GROUPS_BUT_NOTES),
+        *_cases("change", "victim", _VICTIM_GROUPS_BUT_NOTES),
+        *_cases("view", "case", ("summary", "investigation", "prosecution")),
+        *_cases("change", "case", ("summary", "investigation")),
+    ),
+    Role.PROSECUTOR: (
+        "partners.view_agency",
+        *_cases("view", "victim", _VICTIM_GROUPS_BUT_NOTES),
+        *_cases("change", "victim", _VICTIM_GROUPS_BUT_NOTES),
+        *_cases("view", "case", ("summary", "investigation", "prosecution")),
+        *_cases("change", "case", ("summary", "prosecution")),
+    ),
     Role.AGENCY_ADMIN: (
         "partners.view_agency",
         "partners.view_user",
         "partners.add_user",
         "partners.change_user",
+        "partners.view_sharingagreement",
+        "partners.change_sharingagreement",
     ),
+    # Administrators, analysts and auditors: no survivor PII and no investigation
+    # details through their role; the profile (reporting attributes) and case summary only.
     Role.TASKFORCE_ADMIN: (
         "partners.view_agency",
         "partners.add_agency",
@@ -39,13 +78,21 @@ ROLE_CAPABILITIES: dict[str, tuple[str, ...]] = {
         "partners.change_user",
         "partners.view_roleassignment",
         "partners.view_securityevent",
+        "partners.view_sharingagreement",
         "auditlog.view_logentry",
+        *_cases("view", "victim", ("profile",)),
+        *_cases("view", "case", ("summary",)),
     ),
-    Role.ANALYST: ("partners.view_agency",),
+    Role.ANALYST: (
+        "partners.view_agency",
+        *_cases("view", "victim", ("profile",)),
+        *_cases("view", "case", ("summary",)),
+    ),
     Role.AUDITOR: (
         "partners.view_agency",
         "partners.view_securityevent",
         "auditlog.view_logentry",
+        *_cases("view", "case", ("summary",)),
     ),
     Role.VOLUNTEER: ("partners.view_agency",),
 }

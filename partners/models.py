@@ -83,6 +83,35 @@ class AgencyContact(models.Model):
         return f"{self.name} ({self.agency.slug})"
 
 
+class SharingAgreement(models.Model):
+    """What the owner agency shares by default with a partner when both work a case.
+
+    Field-group names are those of ``cases.field_groups``. For a
+    confidentiality-covered owner, survivor PII groups are never shared by
+    agreement (only the survivor's consent shares them); the access policy
+    enforces that whatever is stored here.
+    """
+
+    owner = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="agreements_given")
+    partner = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="agreements_received")
+    victim_groups = models.JSONField(_("survivor field groups"), default=list, blank=True)
+    case_groups = models.JSONField(_("case field groups"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "partner"], name="partners_agreement_unique"),
+            models.CheckConstraint(condition=~models.Q(owner=models.F("partner")), name="partners_agreement_not_self"),
+        ]
+        verbose_name = _("sharing agreement")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}->{self.partner_id}"
+
+
 class TaskforceUserManager(UserManager["User"]):
     def create_superuser(self, *args: Any, **kwargs: Any) -> User:
         # Superusers bypass every object permission, including survivor PII; the

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +167,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 # One beat process runs this schedule (docker-compose "beat"); the domain issues fill it in.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "consents-lapse-sweep": {"task": "cases.consents_lapse_sweep", "schedule": crontab(hour=2, minute=10)},
+}
 
 # --- Email -------------------------------------------------------------------
 _email = parse_email_url(env_str("EMAIL_URL", "console://"))
