@@ -10,6 +10,7 @@ from taskforce.health import healthz
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("partners.api_urls")),
+    path("", include("cases.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
@@ -20,4 +21,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
+    path("", include("cases.urls")),
+    path("", include("cases.agreement_urls")),
 ]
