@@ -7,11 +7,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cases.access import capabilities_of, view_permission_ids
-from cases.field_groups import CONSENT_ONLY_GROUPS
+from cases.field_groups import CONSENT_ONLY_GROUPS, VictimGroup
 from cases.models import (
     AccessLogVictim,
     Case,
     CaseGroupObjectPermission,
+    CaseVictim,
     Consent,
     Disclosure,
     Note,
@@ -55,6 +56,20 @@ def victim_get_visible(*, user: User, pk: int | str) -> Victim:
         raise Http404 from exc
 
 
+def victim_search(queryset: QuerySet[Victim], *, user: User, query: str) -> QuerySet[Victim]:
+    """Narrow a visible queryset by pseudonym.
+
+    Only among survivors whose ``profile`` the agency holds: otherwise a search
+    would reveal a pseudonym the person is not allowed to read.
+    """
+    if not query:
+        return queryset
+    profile_grants = VictimGroupObjectPermission.objects.filter(
+        group_id=user.agency.group_id, permission_id__in=view_permission_ids("victim", ["profile"])
+    )
+    return queryset.filter(pseudonym__icontains=query, pk__in=profile_grants.values("content_object_id"))
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     caps = capabilities_of(user)
     if not caps.case_view:
@@ -92,6 +107,39 @@ def consents_visible_to(user: User) -> QuerySet[Consent]:
     return Consent.objects.filter(victim__owner_agency_id=user.agency_id).select_related(
         "victim", "recipient_agency", "obtained_by", "revoked_by"
     )
+
+
+def service_events_visible_to(user: User) -> QuerySet[ServiceEvent]:
+    """Service events of the survivors whose ``services`` group ``user`` may read.
+
+    The ``services`` grant of the agency group, for a role that may read it;
+    from a covered owner only while an active consent to the agency backs it.
+    (Whether that consent names ``services`` is checked per page by
+    ``access.victims_access``: JSON containment is not portable to SQLite.)
+    """
+    caps = capabilities_of(user)
+    if VictimGroup.SERVICES not in caps.victim_view:
+        return ServiceEvent.objects.none()
+    granted = VictimGroupObjectPermission.objects.filter(
+        group_id=user.agency.group_id, permission_id__in=view_permission_ids("victim", [VictimGroup.SERVICES])
+    )
+    consent_backed = (
+        Q(victim__owner_agency_id=user.agency_id)
+        | Q(victim__owner_agency__confidentiality_covered=False)
+        | Exists(Consent.objects.active().filter(victim=OuterRef("victim_id"), recipient_agency_id=user.agency_id))
+    )
+    return ServiceEvent.objects.filter(
+        Q(victim_id__in=granted.values("content_object_id")) & consent_backed
+    ).select_related("providing_agency", "victim__owner_agency")
+
+
+def case_victim_ids_visible(*, user: User, case_ids: list[int]) -> dict[int, list[int]]:
+    """The linked survivors of each case that ``user`` can see, in one query for a page of cases."""
+    result: dict[int, list[int]] = {case_id: [] for case_id in case_ids}
+    rows = CaseVictim.objects.filter(case_id__in=case_ids, victim__in=victims_visible_to(user).values("pk"))
+    for case_id, victim_id in rows.values_list("case_id", "victim_id"):
+        result[case_id].append(victim_id)
+    return result
 
 
 def services_of(victim: Victim) -> QuerySet[ServiceEvent]:

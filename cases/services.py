@@ -315,6 +315,8 @@ def service_event_create(
 ) -> ServiceEvent:
     if VictimGroup.SERVICES not in access.victim_access(actor, victim).writable:
         raise FieldGroupDenied([VictimGroup.SERVICES])
+    if family_member_id is not None and not victim.family_members.filter(pk=family_member_id).exists():
+        raise ValidationError({"family_member": _("That family member belongs to another survivor.")})
     event = ServiceEvent(
         victim=victim,
         family_member_id=family_member_id,
@@ -433,8 +435,7 @@ def sharing_agreement_set(
     """Set what ``owner`` shares by default with ``partner`` on shared cases (owner's agency admin)."""
     from partners.access import can_manage_users_of
 
-    if actor.agency_id != owner.pk and not actor.has_role("taskforce_admin"):
-        raise PermissionDenied(_("Only the owner agency's administrator sets its sharing agreements."))
+    # The owner's agency administrator, or the task force administrator.
     if not can_manage_users_of(actor, owner):
         raise PermissionDenied(_("Only the owner agency's administrator sets its sharing agreements."))
     victim_set, case_set = set(victim_groups), set(case_groups)

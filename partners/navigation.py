@@ -23,6 +23,11 @@ def navigation_for(user: Any) -> list[NavItem]:
         NavItem(_("Home"), reverse("home"), "home"),
         NavItem(_("Directory"), reverse("directory"), "directory"),
     ]
+    # Permission strings, not cases.access: partners does not import cases.
+    if user.has_perm("cases.view_victim_profile"):
+        items.append(NavItem(_("Survivors"), reverse("victim_list"), "victim_list"))
+    if user.has_perm("cases.view_case_summary"):
+        items.append(NavItem(_("Cases"), reverse("case_list"), "case_list"))
     if access.can_manage_users_of(user, user.agency):
         items.append(NavItem(_("People"), reverse("people"), "people"))
     if access.can_view_security_log(user):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partners import access
@@ -22,23 +23,32 @@ class Panel:
     title: Any
     body: Any
     planned: bool = False
-    links: list[tuple[Any, str]] = field(default_factory=list)
+    links: list[tuple[Any, Any]] = field(default_factory=list)  # (label, URL; lazy where defined at import)
 
 
 _PLANNED = {
     "survivors": Panel(
         _("Survivors and consents"),
         _("Record survivors with only what is needed, and their consents to share."),
-        planned=True,
+        links=[
+            (_("Open survivors"), reverse_lazy("victim_list")),
+            (_("Record a survivor"), reverse_lazy("victim_new")),
+        ],
     ),
     "referrals": Panel(
         _("Referrals"), _("Send and follow referrals to partner agencies until they are closed."), planned=True
     ),
     "cases": Panel(
-        _("Cases"), _("Cases your agency leads or works, showing only the fields your agency may see."), planned=True
+        _("Cases"),
+        _("Cases your agency leads or works, showing only the fields your agency may see."),
+        links=[(_("Open cases"), reverse_lazy("case_list"))],
     ),
     "prosecution": Panel(
-        _("Prosecutions"), _("Charges and dispositions of the cases your office works."), planned=True
+        _("Prosecutions"),
+        _("Charges and dispositions of the cases your office works."),
+        links=[
+            (_("Cases pending prosecution"), format_lazy("{}?status=pending_prosecution", reverse_lazy("case_list")))
+        ],
     ),
     "reports": Panel(
         _("Grant reports"),

@@ -358,6 +358,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Survivors and cases both have a "status"; name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "VictimStatusEnum": "cases.models.VictimStatus",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------

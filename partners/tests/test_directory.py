@@ -181,7 +181,7 @@ def test_an_advocate_sees_their_panels_with_planned_ones_labelled(client_for):
 
     assert panels == {
         "Partner directory": {"planned": False, "links": ["/directory/"]},
-        "Survivors and consents": {"planned": True, "links": []},
+        "Survivors and consents": {"planned": False, "links": ["/survivors/", "/survivors/new/"]},
         "Referrals": {"planned": True, "links": []},
         "Your account": {"planned": False, "links": ["/accounts/security/"]},
     }

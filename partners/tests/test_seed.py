@@ -114,7 +114,8 @@ def test_seed_demo_leaves_changed_demo_data_alone(settings):
     call_command("seed_demo", stdout=StringIO())
     Agency.objects.filter(slug="hsi").update(name="HSI Bayview (renamed)")
     RoleAssignment.objects.filter(user__username="volunteer").update(role="advocate")
-    User.objects.get(username="agent").delete()
+    # The auditor authors no demo records, so the account can be deleted (case records PROTECT their authors).
+    User.objects.get(username="auditor").delete()
 
     out = StringIO()
     call_command("seed_demo", stdout=out)
@@ -122,4 +123,4 @@ def test_seed_demo_leaves_changed_demo_data_alone(settings):
     assert "0 agencies and 1 people created" in out.getvalue()
     assert Agency.objects.get(slug="hsi").name == "HSI Bayview (renamed)"
     assert set(RoleAssignment.objects.filter(user__username="volunteer").values_list("role", flat=True)) == {"advocate"}
-    assert User.objects.get(username="agent").agency.slug == "hsi"
+    assert User.objects.get(username="auditor").agency.slug == "tf-office"

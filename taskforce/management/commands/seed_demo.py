@@ -17,14 +17,23 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO and not options["force"]:
             raise CommandError("seed_demo runs only with TASKFORCE_DEMO=1, or with --force.")
+        from cases import demo as cases_demo
         from partners import demo
 
         # The system itself is the actor of the seed: there is no person yet.
         with audit_actor(None):
             created = demo.seed()
+        # Then the case load, each write made by the persona who would make it (cases.demo sets the actor).
+        cases_created = cases_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {created['agencies']} agencies and {created['users']} people created "
                 f"(existing ones left unchanged)."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo case load ready: {cases_created['agreements']} sharing agreements, "
+                f"{cases_created['cases']} cases and {cases_created['victims']} survivors created."
             )
         )

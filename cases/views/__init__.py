@@ -1,0 +1,1 @@
+"""Browser pages for survivors, consents and cases."""

@@ -1,0 +1,41 @@
+"""Helpers shared by the survivor and case pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+
+from partners.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # login_required let only a signed-in person through
+
+
+def add_service_errors(forms_: Iterable[forms.Form], exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form that has the field, else on the first form."""
+    forms_ = list(forms_)
+    if not hasattr(exc, "error_dict"):
+        forms_[0].add_error(None, exc)
+        return
+    for name, messages in exc.message_dict.items():
+        target = next((form for form in forms_ if name in form.fields), None)
+        if target is None:
+            forms_[0].add_error(None, messages)
+        else:
+            target.add_error(name, messages)
+
+
+def field_values(obj: models.Model, names: Iterable[str]) -> list[tuple[Any, Any]]:
+    """(label, shown value) of each field: choice labels, not stored codes."""
+    rows = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, f"get_{name}_display")() if getattr(field, "choices", None) else getattr(obj, name)
+        rows.append((getattr(field, "verbose_name", name), value))
+    return rows
