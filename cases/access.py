@@ -111,21 +111,20 @@ def case_grant_plan(case: Case) -> Plan:
         for agreement in SharingAgreement.objects.filter(owner=lead, partner__in=participants, active=True)
     }
     for agency in participants:
-        # Everyone working the case sees its summary; the lead's agreement decides the rest.
-        shared = {CaseGroup.SUMMARY.value}
+        # Everyone the lead brought into the case sees its summary and works its own
+        # line (investigation for police, prosecution for prosecutors); the lead's
+        # agreement decides what else the participant may read.
+        plan[agency.pk][CaseGroup.SUMMARY].add(VIEW)
+        own_group = _sector_case_group(agency)
+        if own_group is not None:
+            plan[agency.pk][own_group] |= ALL
         agreement = agreements.get(agency.pk)
         if agreement is not None:
-            shared |= set(agreement.case_groups) & set(CaseGroup.values)
-        own_group = _sector_case_group(agency)
-        for group in shared:
-            plan[agency.pk][group].add(VIEW)
-            if group == own_group:
-                # A shared group that is the participant's own line of work it may add to.
-                plan[agency.pk][group].add(CHANGE)
-
-    # The agencies serving the case's survivors see what case their survivor is in.
-    for owner_id in Victim.objects.filter(case_links__case=case).values_list("owner_agency_id", flat=True).distinct():
-        plan[owner_id][CaseGroup.SUMMARY].add(VIEW)
+            for group in set(agreement.case_groups) & set(CaseGroup.values):
+                plan[agency.pk][group].add(VIEW)
+    # Linking a survivor to a case grants the survivor's agency nothing on the case:
+    # case numbers are sequential, so a link made by number must not reveal the case.
+    # The lead shares the case by making the agency a participant.
     return plan
 
 
@@ -225,26 +224,41 @@ def _sync_disclosures(*, victim: Victim, plan: Plan, actor: User | None) -> None
         for row in Disclosure.objects.filter(victim=victim, withdrawn_at__isnull=True)
     }
     now = timezone.now()
-    for key in set(open_rows) - shared:
-        row = open_rows[key]
-        row.withdrawn_at, row.withdrawn_by = now, actor
-        row.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    new = shared - set(open_rows)
-    if not new:
-        return
     consents = list(Consent.objects.active().filter(victim=victim).order_by("-obtained_on", "-id"))
+
+    def basis_of(agency_id: int, group: str) -> tuple[str, Consent | None]:
+        consent = next((c for c in consents if c.recipient_agency_id == agency_id and group in c.field_groups), None)
+        return (Disclosure.Basis.CONSENT if consent else Disclosure.Basis.AGREEMENT), consent
+
+    for key, row in open_rows.items():
+        if key not in shared:
+            row.withdrawn_at, row.withdrawn_by = now, actor
+            row.save(update_fields=["withdrawn_at", "withdrawn_by"])
+            continue
+        basis, consent = basis_of(*key)
+        if (row.basis, row.consent_id) != (basis, consent.pk if consent else None):
+            # Still visible, but on another ground (a consent ended, an agreement still
+            # shares the group): close the old row and open one that says why now.
+            row.withdrawn_at, row.withdrawn_by = now, actor
+            row.save(update_fields=["withdrawn_at", "withdrawn_by"])
+            open_rows[key] = Disclosure.objects.create(
+                victim=victim,
+                recipient_agency_id=key[0],
+                field_group=key[1],
+                basis=basis,
+                consent=consent,
+                granted_at=now,
+                granted_by=actor,
+            )
     rows = []
-    for agency_id, group in sorted(new):
-        consent = next(
-            (c for c in consents if c.recipient_agency_id == agency_id and group in c.field_groups),
-            None,
-        )
+    for agency_id, group in sorted(shared - set(open_rows)):
+        basis, consent = basis_of(agency_id, group)
         rows.append(
             Disclosure(
                 victim=victim,
                 recipient_agency_id=agency_id,
                 field_group=group,
-                basis=Disclosure.Basis.CONSENT if consent else Disclosure.Basis.AGREEMENT,
+                basis=basis,
                 consent=consent,
                 granted_at=now,
                 granted_by=actor,

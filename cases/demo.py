@@ -114,7 +114,8 @@ CASES: tuple[DemoCase, ...] = (
             "Hotline tip about three storefront massage businesses on Harbor Street with workers living on site. "
             "Surveillance and two controlled contacts; one manager arrested."
         ),
-        participants=("county-da",),
+        # Safe Harbor works the case as the survivors' advocates: it sees the summary.
+        participants=("county-da", "safe-harbor"),
         suspects=(
             DemoSuspect("Rex Placeholder", Suspect.Role.TRAFFICKER, arrested_days_ago=45),
             DemoSuspect("Dale Sample", Suspect.Role.FACILITATOR),

@@ -38,6 +38,7 @@ from cases.models import (
     Case,
     CaseNumberSequence,
     CaseParticipant,
+    CaseStatus,
     CaseVictim,
     Charge,
     Consent,
@@ -162,6 +163,7 @@ def case_create(*, actor: User, title: str, **fields: Any) -> Case:
     opened_on = fields.get("opened_on") or timezone.localdate()
     case = Case(title=title, lead_agency=actor.agency, created_by=actor, **fields)
     case.case_number = _next_case_number(opened_on.year)
+    _align_closed_on(case)
     case.full_clean()
     case.save()
     access.case_grants_sync(case=case, actor=actor)
@@ -185,9 +187,18 @@ def case_update(*, case: Case, actor: User, changes: Mapping[str, Any]) -> Case:
     _require_case_groups(actor, case, groups)
     for name, value in changes.items():
         setattr(case, name, value)
+    _align_closed_on(case)
     case.full_clean()
     case.save()
     return case
+
+
+def _align_closed_on(case: Case) -> None:
+    """A closed case has a closing date and an open one has none."""
+    if case.status == CaseStatus.CLOSED and case.closed_on is None:
+        case.closed_on = timezone.localdate()
+    elif case.status != CaseStatus.CLOSED:
+        case.closed_on = None
 
 
 def _resync_case_and_victims(case: Case, actor: User | None) -> None:
@@ -410,9 +421,10 @@ def consents_lapse_sweep(*, today: date | None = None) -> int:
     """Remove the grants of consents that expired (the daily task; reads already ignore them)."""
     today = today or timezone.localdate()
     processed = 0
-    for consent in Consent.objects.filter(expires_on__lt=today, lapse_processed_at__isnull=True).select_related(
-        "victim__owner_agency"
-    ):
+    # Revoked consents lost their grants when they were revoked; only lapsed ones remain.
+    for consent in Consent.objects.filter(
+        expires_on__lt=today, revoked_at__isnull=True, lapse_processed_at__isnull=True
+    ).select_related("victim__owner_agency"):
         with transaction.atomic():
             access.victim_grants_sync(victim=consent.victim, actor=None)
             Consent.objects.filter(pk=consent.pk).update(lapse_processed_at=timezone.now())

@@ -30,6 +30,7 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("Cases"), reverse("case_list"), "case_list"))
     if access.can_manage_users_of(user, user.agency):
         items.append(NavItem(_("People"), reverse("people"), "people"))
+        items.append(NavItem(_("Sharing agreements"), reverse("agreements"), "agreements"))
     if access.can_view_security_log(user):
         items.append(NavItem(_("Security log"), reverse("security_log"), "security_log"))
     if access.is_taskforce_admin(user):

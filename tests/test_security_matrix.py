@@ -79,15 +79,17 @@ VICTIMS_WITH_IDENTITY_CONSENT: dict[str, dict[str, frozenset[str]]] = {
 }
 
 CASES_READABLE: dict[str, dict[str, frozenset[str]]] = {
-    "advocate": {"bayview": frozenset({"summary"})},  # the case their survivor is in
-    "supervisor": {"bayview": frozenset({"summary"})},
+    # A link to a case grants the survivor's agency nothing on it (case numbers are guessable).
+    "advocate": {},
+    "supervisor": {},
     "volunteer": {},
     "advocate2": {},
     "lawyer": {},
     "detective": {"bayview": frozenset(CASE_GROUPS)},
     "detective2": {"harbor": frozenset(CASE_GROUPS)},
     "agent": {},
-    "prosecutor": {"bayview": frozenset({"summary", "investigation"})},  # prosecution not shared by the lead
+    # A participant works its own line (prosecution); the lead's agreement shares investigation.
+    "prosecutor": {"bayview": frozenset(CASE_GROUPS)},
     "analyst": {"bayview": frozenset({"summary"})},
     "tfadmin": {},
     "auditor": {},
@@ -197,18 +199,16 @@ def world(frozen, personas):
         case=case, actor=detective, role="trafficker", name=sentinel("bayview", "investigation")
     )
     services.arrest_create(case=case, suspect=suspect, actor=detective, arrested_on=TODAY)
-    # No agency in this world may file a charge through the services (the lead is police and
-    # shares no prosecution with the DA), so the charge row is written directly.
-    Charge.objects.create(
+    services.case_add_participant(case=case, agency=county_da, actor=detective)
+    # The DA, once a participant, works the case's prosecution group.
+    services.charge_create(
         case=case,
         suspect=suspect,
+        actor=prosecutor,
         jurisdiction="state",
         statute=sentinel("bayview", "prosecution"),
         filed_on=TODAY,
-        filing_agency=county_da,
-        created_by=prosecutor,
     )
-    services.case_add_participant(case=case, agency=county_da, actor=detective)
 
     rose = _victim(advocate, "rose")
     services.note_create(victim=rose, actor=advocate, body=sentinel("rose", "notes"))
@@ -428,6 +428,7 @@ def test_every_persona_sees_exactly_its_table_through_a_consents_life(world, use
     walk(world, username, VICTIMS_WITH_IDENTITY_CONSENT, "with")
     with time_machine.travel(NOW + timedelta(days=31), tick=False):
         walk(world, username, VICTIMS_WITHOUT_CONSENT, "without")
-        # All four consents have expired by now (the revoked ones too); the sweep processes each once.
-        assert services.consents_lapse_sweep() == 4
+        # All four consents have expired by now; the two revoked ones lost their grants at
+        # revocation, so the sweep processes the two that lapsed, once each.
+        assert services.consents_lapse_sweep() == 2
         walk(world, username, VICTIMS_WITHOUT_CONSENT, "without")

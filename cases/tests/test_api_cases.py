@@ -36,17 +36,11 @@ def test_case_create_refuses_unknown_fields_and_roles_without_the_capability(cli
     assert not Case.objects.filter(title="X").exists()
 
 
-def test_the_case_an_advocates_survivor_is_in_shows_its_summary_only(world, client_for):
-    case, rose = world["case"], world["rose"]
-    body = client_for("advocate").get(f"/api/v1/cases/{case.pk}/").json()
-    assert body["field_groups"] == ["summary"]
-    assert {row["group"]: row["code"] for row in body["withheld"]} == {
-        "investigation": "not_shared",
-        "prosecution": "not_shared",
-    }
-    assert body["victims"] == [rose.pk]
-    assert "narrative" not in body
-    assert "suspects" not in body
+def test_linking_a_survivor_grants_the_survivors_agency_nothing_on_the_case(world, client_for):
+    # Case numbers are sequential: a link made by number must not reveal the case.
+    case = world["case"]
+    assert client_for("advocate").get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert client_for("advocate").get("/api/v1/cases/").json()["results"] == []
 
 
 def test_investigation_and_prosecution_rows_follow_their_groups(world, personas, client_for):
@@ -100,7 +94,8 @@ def test_lead_adds_a_participant_who_then_sees_the_summary(world, client_for):
     assert response.status_code == 201
     assert response.json()["participants"] == ["hsi"]
     body = client_for("agent").get(f"/api/v1/cases/{case.pk}/").json()
-    assert body["field_groups"] == ["summary"]
+    # The summary, and the participant's own line of work; the lead's agreement shares nothing more.
+    assert body["field_groups"] == ["investigation", "summary"]
     assert body["victims"] == []  # Rose's agency shares nothing with HSI
 
 
@@ -110,8 +105,8 @@ def test_participant_validation_and_who_may_add(world, client_for):
     url = f"/api/v1/cases/{case.pk}/participants/"
     assert detective.post(url, {"agency": "no-such-agency"}, content_type=JSON).status_code == 400
     assert detective.post(url, {"agency": "bayview-pd"}, content_type=JSON).status_code == 400  # the lead itself
-    # The advocate sees the summary but does not work the case.
-    assert client_for("advocate").post(url, {"agency": "hsi"}, content_type=JSON).status_code == 403
+    # The advocate's survivor is linked, but her agency does not work the case.
+    assert client_for("advocate").post(url, {"agency": "hsi"}, content_type=JSON).status_code == 404
     assert not CaseParticipant.objects.filter(case=case).exists()
 
 

@@ -71,7 +71,7 @@ def count_queries(client, url: str, size: int) -> tuple[int, int]:
         ("prosecutor", "/api/v1/victims/"),
         ("detective", "/api/v1/cases/"),
         ("prosecutor", "/api/v1/cases/"),
-        ("advocate", "/api/v1/cases/"),
+        ("analyst", "/api/v1/cases/"),
         ("detective", "/api/v1/services/"),
         ("advocate", "/api/v1/services/"),
         ("advocate", "/api/v1/consents/"),

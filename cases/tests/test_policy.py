@@ -192,8 +192,15 @@ def test_a_police_owned_survivor_can_be_shared_by_agreement(world, personas):
     services.case_add_participant(case=case, agency=prosecutor.agency, actor=detective)
     assert readable(prosecutor, victim) == {"profile", "identity"}
     case_access = access.case_access(prosecutor, case)
-    assert case_access.readable == {"summary", "investigation"}
-    assert case_access.writable == set()
+    # The summary, the investigation by agreement, and the prosecution it works itself.
+    assert case_access.readable == {"summary", "investigation", "prosecution"}
+    assert case_access.writable == {"prosecution"}
+
+
+def test_linking_a_survivor_by_case_number_reveals_nothing_of_the_case(world):
+    # Case numbers are sequential, so the link an advocate makes by number grants nothing on the case.
+    assert access.case_access(world["advocate"], world["case"]).readable == set()
+    assert world["case"] not in selectors.cases_visible_to(world["advocate"])
 
 
 def test_a_write_outside_the_writable_groups_is_refused_and_changes_nothing(world):

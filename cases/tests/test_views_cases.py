@@ -51,12 +51,17 @@ def test_the_detective_sees_every_group_of_her_case_and_the_survivor_by_pseudony
     assert 'action="/cases/{}/suspects/"'.format(world["case"].pk) in html
 
 
-def test_the_advocate_sees_the_summary_only(world, client_for):
+def test_a_participating_victim_service_provider_sees_the_summary_only(world, client_for, personas):
+    services.case_add_participant(case=world["case"], agency=personas["advocate"].agency, actor=personas["detective"])
     html = client_for("advocate").get(f"/cases/{world['case'].pk}/").content.decode()
     assert group_state(html, "summary") == "data"
     assert group_state(html, "investigation") == "withheld"
     assert "Tip from a nurse." not in html
     assert '<form method="post"' not in html.split('data-testid="group-summary"')[1].split("</main>")[0]
+
+
+def test_linking_a_survivor_does_not_open_the_case_to_her_agency(world, client_for):
+    assert client_for("advocate").get(f"/cases/{world['case'].pk}/").status_code == 404
 
 
 def test_a_survivor_whose_profile_is_not_shared_shows_as_withheld(world, client_for, personas):
