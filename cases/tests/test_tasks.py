@@ -1,4 +1,5 @@
-"""The daily consent sweep as a Celery task (eager when REDIS_URL is unset) and its beat entry."""
+"""The daily consent sweep as a Celery task (run in-process with .apply(); the worker round trip
+is tests/test_celery_worker.py) and its beat entry."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def test_the_sweep_task_removes_lapsed_grants_and_a_second_run_does_nothing(pers
         assert Consent.objects.get(victim=victim).lapse_processed_at is not None
 
         # and a second run finds nothing to do
-        assert consents_lapse_sweep_task.delay().get() == 0
+        assert consents_lapse_sweep_task.apply().get() == 0
 
 
 def test_the_sweep_leaves_active_consents_alone(personas):
