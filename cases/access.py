@@ -375,6 +375,12 @@ def case_access(user: User, case: Case) -> RecordAccess:
     return cases_access(user, [case])[case.pk]
 
 
+def can_read_access_report(user: User, victim: Victim) -> bool:
+    """The survivor's access report is for the people of their own agency who
+    manage the record (the same who record and revoke consents)."""
+    return victim.owner_agency_id == user.agency_id and VictimGroup.PROFILE in victim_access(user, victim).writable
+
+
 def view_permission_ids(model: str, groups: Iterable[str]) -> list[int]:
     return list(
         Permission.objects.filter(

@@ -223,9 +223,7 @@ class VictimViewSet(viewsets.GenericViewSet):
         For the people of the survivor's own agency who manage their record."""
         user = _caller(request)
         victim = selectors.victim_get_visible(user=user, pk=pk)
-        # The same people who record and revoke the survivor's consents.
-        is_owner = victim.owner_agency_id == user.agency_id
-        if not (is_owner and VictimGroup.PROFILE in access.victim_access(user, victim).writable):
+        if not access.can_read_access_report(user, victim):
             raise exceptions.PermissionDenied("Only the survivor's own agency reads their access report.")
         return Response(AccessReportSerializer(selectors.access_report(victim)).data)
 

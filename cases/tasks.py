@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from cases.services import consents_lapse_sweep
+from taskforce.audit import audit_system
 
 
 @shared_task(
@@ -13,4 +14,5 @@ from cases.services import consents_lapse_sweep
 def consents_lapse_sweep_task() -> int:
     """Daily: remove the grants of consents that expired. Reads already ignore an
     expired consent; this keeps the stored grants honest. Running it twice is harmless."""
-    return consents_lapse_sweep()
+    with audit_system("task:cases.consents_lapse_sweep"):
+        return consents_lapse_sweep()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from auditlog.context import auditlog_value, set_actor
+from auditlog.context import auditlog_value, set_actor, set_extra_data
 
 
 def audit_actor_bind(user: Any) -> None:
@@ -27,4 +27,13 @@ def audit_actor_bind(user: Any) -> None:
 def audit_actor(user: Any) -> Iterator[None]:
     """Attribute the writes in this block (management commands, Celery tasks) to ``user``."""
     with set_actor(user):
+        yield
+
+
+@contextmanager
+def audit_system(process: str) -> Iterator[None]:
+    """Attribute the writes in this block to a named system process (a scheduled
+    task with no person behind it): no actor, and the process name as the
+    correlation id of every audit entry."""
+    with set_extra_data(context_data={"actor": None, "cid": process[:255]}):
         yield

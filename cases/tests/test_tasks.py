@@ -50,6 +50,12 @@ def test_the_sweep_task_removes_lapsed_grants_and_a_second_run_does_nothing(pers
         assert first.get() == 1
         assert not identity_grants(victim, agent.agency).exists()
         assert Consent.objects.get(victim=victim).lapse_processed_at is not None
+        # and the audit log says which process removed the grants
+        from auditlog.models import LogEntry
+
+        entry = LogEntry.objects.get_for_object(victim).filter(changes__has_key="grants").latest("timestamp")
+        assert entry.cid == "task:cases.consents_lapse_sweep"
+        assert entry.actor is None
 
         # and a second run finds nothing to do
         assert consents_lapse_sweep_task.apply().get() == 0

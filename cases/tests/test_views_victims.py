@@ -383,3 +383,28 @@ def test_a_wrong_case_number_and_a_refused_link_give_the_same_answer(world, clie
     assert message in refused.content.decode()
     assert message in wrong.content.decode()
     assert not CaseVictim.objects.filter(case=harbor_case).exists()
+
+
+def test_the_access_report_page_lists_reads_and_disclosures_for_the_owner_only(world, client_for, personas):
+    rose, advocate, detective = world["victim"], personas["advocate"], personas["detective"]
+    services.consent_create(
+        victim=rose,
+        actor=advocate,
+        recipient_agency=detective.agency,
+        field_groups=["identity"],
+        purpose="Interview scheduling",
+    )
+    client_for("detective").get(f"/survivors/{rose.pk}/")  # the detective reads Rose's identity
+
+    page = client_for("advocate").get(f"/survivors/{rose.pk}/access-report/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    disclosures = html.split('data-testid="disclosures"')[1].split("</section>")[0]
+    reads = html.split('data-testid="reads"')[1].split("</section>")[0]
+    assert "bayview-pd" in disclosures
+    assert "identity" in disclosures
+    assert "detective" in reads
+    assert "identity" in reads
+    assert client_for("detective").get(f"/survivors/{rose.pk}/access-report/").status_code == 403
+    assert client_for("advocate2").get(f"/survivors/{rose.pk}/access-report/").status_code == 404

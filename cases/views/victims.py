@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.access import RecordAccess, capabilities_of, victim_access, victims_access
+from cases.access import RecordAccess, can_read_access_report, capabilities_of, victim_access, victims_access
 from cases.field_groups import WITHHELD_REASONS, VictimGroup
 from cases.forms import (
     EDITABLE_VICTIM_FIELDS,
@@ -295,6 +295,17 @@ def consent_print(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespons
             request=request,
         )
     return HttpResponse(html)
+
+
+@login_required
+@require_GET
+def access_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who saw what about this survivor, and what was disclosed to whom (owner agency only)."""
+    user = acting_user(request)
+    victim = selectors.victim_get_visible(user=user, pk=pk)
+    if not can_read_access_report(user, victim):
+        raise PermissionDenied
+    return render(request, "cases/access_report.html", {"victim": victim, "report": selectors.access_report(victim)})
 
 
 # --- Services, notes, case links ------------------------------------------------------------
