@@ -7,7 +7,7 @@ lives in ``cases.services``, which the views call with the cleaned data.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.catalog import ServiceType
 from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_FIELDS, VictimGroup
-from cases.models import CaseOrigin, CaseStatus, Charge, Disposition, Suspect, TraffickingType, Victim
+from cases.models import (
+    AgeGroup,
+    CaseOrigin,
+    CaseStatus,
+    Charge,
+    Disposition,
+    FamilyMember,
+    Gender,
+    Suspect,
+    TraffickingType,
+    Victim,
+)
 from cases.services import CONSENT_DEFAULT_DAYS
 from partners.models import Agency
 
@@ -93,6 +104,25 @@ class ServiceEventForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
     delivered_on = _date_field(_("Date"), initial=timezone.localdate)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0, max_digits=8, decimal_places=2, initial=1)
+    family_member_id = forms.TypedChoiceField(
+        label=_("Received by"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Leave as the survivor, or choose a family member served with them."),
+    )
+
+    def __init__(self, *args: Any, family_members: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("The survivor"))] + [(member.pk, member.pseudonym) for member in family_members]
+        cast(forms.TypedChoiceField, self.fields["family_member_id"]).choices = choices
+
+
+class FamilyMemberForm(forms.Form):
+    pseudonym = forms.CharField(label=_("Pseudonym"), max_length=100)
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=FamilyMember.Relationship.choices)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_ASKED)
 
 
 class NoteForm(forms.Form):

@@ -43,6 +43,8 @@ from cases.models import (
     Charge,
     Consent,
     Disposition,
+    FamilyMember,
+    Gender,
     Note,
     ServiceEvent,
     Suspect,
@@ -342,6 +344,27 @@ def service_event_create(
     event.full_clean()
     event.save()
     return event
+
+
+@transaction.atomic
+def family_member_create(
+    *,
+    victim: Victim,
+    actor: User,
+    relationship: str,
+    pseudonym: str,
+    age_group: str = AgeGroup.UNKNOWN,
+    gender: str = Gender.NOT_ASKED,
+) -> FamilyMember:
+    """An eligible family member served with the survivor (counted apart from principal clients)."""
+    if VictimGroup.SERVICES not in access.victim_access(actor, victim).writable:
+        raise FieldGroupDenied([VictimGroup.SERVICES])
+    member = FamilyMember(
+        victim=victim, relationship=relationship, pseudonym=pseudonym, age_group=age_group, gender=gender
+    )
+    member.full_clean()
+    member.save()
+    return member
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("survivors/<int:pk>/consents/<int:consent_pk>/form/", victims.consent_print, name="consent_print"),
     path("survivors/<int:pk>/services/", victims.service_new, name="service_new"),
     path("survivors/<int:pk>/notes/", victims.note_new, name="note_new"),
+    path("survivors/<int:pk>/family/", victims.family_member_new, name="family_member_new"),
     path("survivors/<int:pk>/cases/", victims.victim_link_case, name="victim_link_case"),
     path("survivors/<int:pk>/access-report/", victims.access_report, name="victim_access_report"),
     path("cases/", case_pages.case_list, name="case_list"),

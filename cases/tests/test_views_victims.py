@@ -408,3 +408,31 @@ def test_the_access_report_page_lists_reads_and_disclosures_for_the_owner_only(w
     assert "identity" in reads
     assert client_for("detective").get(f"/survivors/{rose.pk}/access-report/").status_code == 403
     assert client_for("advocate2").get(f"/survivors/{rose.pk}/access-report/").status_code == 404
+
+
+def test_family_members_are_recorded_and_can_receive_services(world, client_for):
+    rose = world["victim"]
+    client = client_for("advocate")
+
+    added = client.post(
+        f"/survivors/{rose.pk}/family/",
+        {"pseudonym": "Little R", "relationship": "child", "age_group": "minor", "gender": "not_asked"},
+    )
+    member = rose.family_members.get()
+    logged = client.post(
+        f"/survivors/{rose.pk}/services/",
+        {"service_type": "childcare", "delivered_on": "2026-11-02", "quantity": "1", "family_member_id": member.pk},
+    )
+
+    assert added.status_code == 302
+    assert logged.status_code == 302
+    assert rose.service_events.get().family_member == member
+    page = client.get(f"/survivors/{rose.pk}/").content.decode()
+    assert "Little R" in page
+    # Only the survivor's own agency records family members.
+    assert (
+        client_for("detective")
+        .post(f"/survivors/{rose.pk}/family/", {"pseudonym": "X", "relationship": "child"})
+        .status_code
+        == 403
+    )

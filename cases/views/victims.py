@@ -29,6 +29,7 @@ from cases.forms import (
     EDITABLE_VICTIM_FIELDS,
     CaseLinkForm,
     ConsentForm,
+    FamilyMemberForm,
     NoteForm,
     ServiceEventForm,
     VictimGroupForm,
@@ -142,9 +143,11 @@ def _victim_page(request: HttpRequest, victim: Victim, *, bound: dict[str, forms
                     group=group, initial={name: getattr(victim, name) for name in EDITABLE_VICTIM_FIELDS[group]}
                 )
         elif group == VictimGroup.SERVICES:
-            section["services"] = list(selectors.services_of(victim)[:200])
+            section["services"] = list(selectors.services_of(victim).select_related("family_member")[:200])
+            section["family_members"] = family_members = list(victim.family_members.order_by("pseudonym"))
             if group in access.writable:
-                section["form"] = bound.get("service") or ServiceEventForm()
+                section["form"] = bound.get("service") or ServiceEventForm(family_members=family_members)
+                section["family_form"] = bound.get("family") or FamilyMemberForm()
         elif group == VictimGroup.NOTES:
             section["notes"] = list(selectors.notes_of(victim)[:200])
             if group in access.writable:
@@ -311,11 +314,29 @@ def access_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Services, notes, case links ------------------------------------------------------------
 @login_required
 @require_POST
+def family_member_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    victim = selectors.victim_get_visible(user=user, pk=pk)
+    _require_writable(victim_access(user, victim), VictimGroup.SERVICES)
+    form = FamilyMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.family_member_create(victim=victim, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors([form], exc)
+        else:
+            messages.success(request, _("The family member was added."))
+            return redirect(f"{victim_url(victim)}#group-services")
+    return _victim_page(request, victim, bound={"family": form})
+
+
+@login_required
+@require_POST
 def service_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     victim = selectors.victim_get_visible(user=user, pk=pk)
     _require_writable(victim_access(user, victim), VictimGroup.SERVICES)
-    form = ServiceEventForm(request.POST)
+    form = ServiceEventForm(request.POST, family_members=victim.family_members.all())
     if form.is_valid():
         try:
             services.service_event_create(victim=victim, actor=user, **form.cleaned_data)
