@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise
@@ -28,7 +29,7 @@ class VictimGroup(models.TextChoices):
 class CaseGroup(models.TextChoices):
     SUMMARY = "summary", _("Summary")
     INVESTIGATION = "investigation", _("Investigation")
-    PROSECUTION = "prosecution", _("Prosecution")
+    PROSECUTION = "prosecution", pgettext_lazy("field group", "Prosecution")
 
 
 # The victim's own columns in each group; `services` and `notes` are related rows.

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.catalog import ServiceType
 from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_FIELDS, VictimGroup
@@ -139,7 +140,7 @@ class CaseLinkForm(forms.Form):
 
 
 class CaseForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("case", "Title"), max_length=200)
     trafficking_type = forms.ChoiceField(
         label=_("Trafficking type"), choices=TraffickingType.choices, initial=TraffickingType.UNKNOWN
     )

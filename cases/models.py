@@ -15,6 +15,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from cases.catalog import ServiceType
@@ -63,7 +64,7 @@ class CaseNumberSequence(models.Model):
 
 class Case(models.Model):
     case_number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("case", "title"), max_length=200)
     trafficking_type = models.CharField(
         _("trafficking type"), max_length=10, choices=TraffickingType.choices, default=TraffickingType.UNKNOWN
     )
