@@ -165,28 +165,24 @@ def _desired_rows(plan: Plan, perm_ids: dict[tuple[str, str], int]) -> set[tuple
 @transaction.atomic
 def victim_grants_sync(*, victim: Victim, actor: User | None) -> None:
     """Make the stored grants on ``victim`` equal to its plan; log disclosures."""
-    # Lock the survivor row so that two changes of its inputs compute one after the other.
-    Victim.objects.select_for_update().filter(pk=victim.pk).first()
-    plan = victim_grant_plan(victim)
-    perm_ids = _permission_ids("victim", VictimGroup.values)
-    desired = _desired_rows(plan, perm_ids)
-    existing = set(
-        VictimGroupObjectPermission.objects.filter(content_object=victim).values_list("group_id", "permission_id")
-    )
-    _apply(VictimGroupObjectPermission, victim, desired, existing)
+    plan = _grants_sync(victim, VictimGroupObjectPermission, "victim", VictimGroup.values, victim_grant_plan)
     _sync_disclosures(victim=victim, plan=plan, actor=actor)
 
 
 @transaction.atomic
 def case_grants_sync(*, case: Case, actor: User | None) -> None:
-    Case.objects.select_for_update().filter(pk=case.pk).first()
-    plan = case_grant_plan(case)
-    perm_ids = _permission_ids("case", CaseGroup.values)
-    desired = _desired_rows(plan, perm_ids)
-    existing = set(
-        CaseGroupObjectPermission.objects.filter(content_object=case).values_list("group_id", "permission_id")
-    )
-    _apply(CaseGroupObjectPermission, case, desired, existing)
+    """Make the stored grants on ``case`` equal to its plan."""
+    _grants_sync(case, CaseGroupObjectPermission, "case", CaseGroup.values, case_grant_plan)
+
+
+def _grants_sync(obj: Any, grant_model: Any, model_name: str, groups: list[str], plan_of: Any) -> Plan:
+    # Lock the record's row so that two changes of its inputs compute one after the other.
+    type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+    plan: Plan = plan_of(obj)
+    desired = _desired_rows(plan, _permission_ids(model_name, groups))
+    existing = set(grant_model.objects.filter(content_object=obj).values_list("group_id", "permission_id"))
+    _apply(grant_model, obj, desired, existing)
+    return plan
 
 
 def _apply(model: Any, obj: Any, desired: set[tuple[int, int]], existing: set[tuple[int, int]]) -> None:

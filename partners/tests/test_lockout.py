@@ -8,30 +8,18 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
 
 from partners import services
-from partners.models import Agency, SecurityEvent, SecurityEventKind, User
+from partners.models import Agency, SecurityEvent, SecurityEventKind
 from partners.roles import Role
 
 SIGN_IN = "/accounts/sign-in/"
 WRONG = "wrong-password-guess"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings, personas, demo_password):
-    # PBKDF2 takes a quarter of a second per check and these tests make dozens;
-    # the lockout does not depend on the hasher (test_passwords covers PBKDF2).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    fast_hash = make_password(demo_password)
-    User.objects.update(password=fast_hash)
-    for user in personas.values():  # force_login signs the session with the hash it holds
-        user.password = fast_hash
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
 def attempt(username: str, password: str, *, client: Client | None = None, address: str = "127.0.0.1"):

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 
@@ -18,18 +17,7 @@ from partners.models import SecurityEvent, SecurityEventKind, User
 SIGN_IN = "/accounts/sign-in/"
 SIGN_OUT = "/accounts/sign-out/"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings, personas, demo_password):
-    # PBKDF2 takes a quarter of a second per check. These tests are about the
-    # form, not the hash (test_passwords covers PBKDF2), so hash with MD5 here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    fast_hash = make_password(demo_password)
-    User.objects.update(password=fast_hash)
-    for user in personas.values():  # force_login signs the session with the hash it holds
-        user.password = fast_hash
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
 def post_sign_in(client: Client, username: str, password: str, *, acknowledge: bool = True, **extra):
