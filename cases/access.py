@@ -20,7 +20,7 @@ is checked again at read time because the daily sweep may lag.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,26 @@ ALL = frozenset({VIEW, CHANGE})
 
 # field group -> actions, per agency id
 Plan = dict[int, dict[str, set[str]]]
+
+# Apps to the right of cases (referrals) add sources of survivor grants without cases
+# importing them: a source yields (agency id, field groups) that agency should read.
+VictimGrantSource = Callable[[Victim], Iterable[tuple[int, Iterable[str]]]]
+_victim_grant_sources: dict[str, VictimGrantSource] = {}
+
+
+def register_victim_grant_source(name: str, source: VictimGrantSource) -> None:
+    """Called from an AppConfig.ready(); ``name`` is what the disclosure log records as the basis."""
+    _victim_grant_sources[name] = source
+
+
+def _extra_grants(victim: Victim) -> dict[tuple[int, str], str]:
+    """(agency id, group) -> source name, from the registered sources."""
+    found: dict[tuple[int, str], str] = {}
+    for name, source in _victim_grant_sources.items():
+        for agency_id, groups in source(victim):
+            for group in groups:
+                found.setdefault((agency_id, group), name)
+    return found
 
 
 # --- Capabilities ------------------------------------------------------------
@@ -96,6 +116,12 @@ def victim_grant_plan(victim: Victim) -> Plan:
     for consent in Consent.objects.active().filter(victim=victim).exclude(recipient_agency=owner):
         for group in set(consent.field_groups) & set(VictimGroup.values) - OWNER_ONLY_GROUPS:
             plan[consent.recipient_agency_id][group].add(VIEW)
+
+    # Registered sources (accepted referrals). A covered owner's PII groups still reach the
+    # agency only while a consent backs them: victims_access checks that at read time.
+    for (agency_id, group), _source in _extra_grants(victim).items():
+        if agency_id != owner.pk and group in VictimGroup.values and group not in OWNER_ONLY_GROUPS:
+            plan[agency_id][group].add(VIEW)
     return plan
 
 
@@ -222,9 +248,13 @@ def _sync_disclosures(*, victim: Victim, plan: Plan, actor: User | None) -> None
     now = timezone.now()
     consents = list(Consent.objects.active().filter(victim=victim).order_by("-obtained_on", "-id"))
 
+    extra = _extra_grants(victim)
+
     def basis_of(agency_id: int, group: str) -> tuple[str, Consent | None]:
         consent = next((c for c in consents if c.recipient_agency_id == agency_id and group in c.field_groups), None)
-        return (Disclosure.Basis.CONSENT if consent else Disclosure.Basis.AGREEMENT), consent
+        if consent is not None:
+            return Disclosure.Basis.CONSENT, consent
+        return extra.get((agency_id, group), Disclosure.Basis.AGREEMENT), None
 
     for key, row in open_rows.items():
         if key not in shared:

@@ -465,6 +465,7 @@ class Disclosure(models.Model):
     class Basis(models.TextChoices):
         CONSENT = "consent", _("Survivor's consent")
         AGREEMENT = "agreement", _("Sharing agreement on a shared case")
+        REFERRAL = "referral", _("Accepted referral")
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="disclosures")
     recipient_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
