@@ -9,10 +9,38 @@ from axes.signals import user_locked_out
 
 
 def register() -> None:
-    from partners.models import Agency, AgencyContact, User
+    from partners.models import (
+        MOU,
+        Agency,
+        AgencyContact,
+        Committee,
+        Meeting,
+        MeetingAgencyAttendance,
+        MeetingAttendance,
+        MemberOnboarding,
+        MOUReminder,
+        OutreachEvent,
+        TrainingAudience,
+        TrainingEvent,
+        User,
+        Volunteer,
+        VolunteerShift,
+    )
 
     auditlog.register(Agency)
     auditlog.register(AgencyContact)
+    auditlog.register(MOU, m2m_fields={"parties"})
+    auditlog.register(MOUReminder)
+    auditlog.register(Committee, m2m_fields={"members"})
+    auditlog.register(Meeting)
+    auditlog.register(MeetingAttendance)
+    auditlog.register(MeetingAgencyAttendance)
+    auditlog.register(TrainingEvent)
+    auditlog.register(TrainingAudience)
+    auditlog.register(OutreachEvent)
+    auditlog.register(Volunteer)
+    auditlog.register(VolunteerShift)
+    auditlog.register(MemberOnboarding)
     # Never the password hash; group membership (agency and roles) is tracked as m2m.
     auditlog.register(
         User,

@@ -235,3 +235,43 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The security event log is append-only.")
+
+
+# Running the task force (MOUs, meetings, trainings, volunteers): its own module to keep this one small.
+from partners.operations.models import (  # noqa: E402
+    MOU,
+    Committee,
+    Meeting,
+    MeetingAgencyAttendance,
+    MeetingAttendance,
+    MemberOnboarding,
+    MOUReminder,
+    OutreachEvent,
+    TrainingAudience,
+    TrainingEvent,
+    Volunteer,
+    VolunteerShift,
+)
+
+__all__ = [
+    "MOU",
+    "Agency",
+    "AgencyContact",
+    "Committee",
+    "MOUReminder",
+    "Meeting",
+    "MeetingAgencyAttendance",
+    "MeetingAttendance",
+    "MemberOnboarding",
+    "OutreachEvent",
+    "RoleAssignment",
+    "SecurityEvent",
+    "SecurityEventKind",
+    "SharingAgreement",
+    "TrainingAudience",
+    "TrainingEvent",
+    "User",
+    "UserSession",
+    "Volunteer",
+    "VolunteerShift",
+]

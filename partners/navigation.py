@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners import access
+from partners.operations import access as operations_access
+from partners.roles import Role
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,15 @@ def navigation_for(user: Any) -> list[NavItem]:
     items = [
         NavItem(_("Home"), reverse("home"), "home"),
         NavItem(_("Directory"), reverse("directory"), "directory"),
+        NavItem(_("Calendar"), reverse("calendar"), "calendar"),
     ]
     # Permission strings, not cases.access: partners does not import cases.
     if user.has_perm("cases.view_victim_profile"):
         items.append(NavItem(_("Survivors"), reverse("victim_list"), "victim_list"))
     if user.has_perm("cases.view_case_summary"):
         items.append(NavItem(_("Cases"), reverse("case_list"), "case_list"))
+    if operations_access.can_see_volunteer_roster(user) or user.has_role(Role.VOLUNTEER):
+        items.append(NavItem(_("Volunteers"), reverse("volunteers"), "volunteers"))
     if access.can_manage_users_of(user, user.agency):
         items.append(NavItem(_("People"), reverse("people"), "people"))
         items.append(NavItem(_("Sharing agreements"), reverse("agreements"), "agreements"))

@@ -61,9 +61,17 @@ _PLANNED = {
         planned=True,
     ),
     "calendar": Panel(
-        _("Meetings and trainings"), _("The task force calendar, attendance and training logs."), planned=True
+        _("Meetings and trainings"),
+        _("The task force calendar, attendance and training logs."),
+        links=[
+            (_("Open the calendar"), reverse_lazy("calendar")),
+            (_("Training log"), reverse_lazy("trainings")),
+            (_("Partners and MOUs"), reverse_lazy("partners_overview")),
+        ],
     ),
-    "volunteering": Panel(_("Volunteer shifts"), _("Your shifts and hours."), planned=True),
+    "volunteering": Panel(
+        _("Volunteer shifts"), _("Your shifts and hours."), links=[(_("Open the roster"), reverse_lazy("volunteers"))]
+    ),
     "audit": Panel(
         _("Access and disclosure logs"),
         _("Who read survivor information and what was disclosed to whom."),
@@ -73,14 +81,14 @@ _PLANNED = {
 
 _BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.ADVOCATE: ("survivors", "referrals"),
-    Role.SUPERVISOR: ("referrals", "survivors"),
-    Role.INVESTIGATOR: ("cases", "referrals"),
-    Role.PROSECUTOR: ("prosecution", "cases"),
+    Role.SUPERVISOR: ("referrals", "survivors", "volunteering", "calendar"),
+    Role.INVESTIGATOR: ("cases", "referrals", "calendar"),
+    Role.PROSECUTOR: ("prosecution", "cases", "calendar"),
     Role.TASKFORCE_ADMIN: ("reports", "dashboard", "calendar"),
     Role.ANALYST: ("dashboard", "reports"),
     Role.AUDITOR: ("audit",),
     Role.VOLUNTEER: ("volunteering", "calendar"),
-    Role.AGENCY_ADMIN: (),
+    Role.AGENCY_ADMIN: ("calendar", "volunteering"),
 }
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from partners.views import account, auth, pages, people
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("people/<int:pk>/", people.person, name="person"),
     path("people/<int:pk>/<slug:action>/", people.person_action, name="person_action"),
     path("security-log/", account.security_log, name="security_log"),
+    path("", include("partners.operations.urls")),
 ]

@@ -169,6 +169,9 @@ CELERY_TIMEZONE = "UTC"
 # One beat process runs this schedule (docker-compose "beat"); the domain issues fill it in.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "consents-lapse-sweep": {"task": "cases.consents_lapse_sweep", "schedule": crontab(hour=2, minute=10)},
+    "referral-deadlines": {"task": "referrals.deadlines", "schedule": crontab(minute="*/15")},
+    # 14:30 UTC: early morning in the task force's time zone, so the email waits at the start of the day.
+    "mou-expiry-reminders": {"task": "partners.mou_expiry_reminders", "schedule": crontab(hour=14, minute=30)},
 }
 
 # --- Email -------------------------------------------------------------------
@@ -325,6 +328,9 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even when serving from finders
 MEDIA_ROOT = Path(env_str("TASKFORCE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Signed MOUs and other private documents: never under MEDIA_ROOT, never served by URL,
+# read only through views that check who may see them.
+TASKFORCE_PRIVATE_ROOT = Path(env_str("TASKFORCE_PRIVATE_ROOT", str(VAR_DIR / "private")))
 
 # --- API ---------------------------------------------------------------------
 API_PAGE_SIZE = 50
@@ -362,6 +368,16 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VictimStatusEnum": "cases.models.VictimStatus",
         "CaseStatusEnum": "cases.models.CaseStatus",
+        # Referrals reuse the service types and the consentable groups; name each enum once.
+        "ServiceTypeEnum": "cases.catalog.ServiceType",
+        "ConsentableFieldGroupEnum": "cases.field_groups.CONSENTABLE_GROUPS",
+        "ReferralOutcomeEnum": "referrals.models.Outcome",
+        "NotificationKindEnum": "referrals.models.NotificationKind",
+        # Trainings and meetings share the topics; outreach and agencies both have a "kind".
+        "TrainingTopicEnum": "partners.operations.models.TrainingTopic",
+        "OutreachKindEnum": "partners.operations.models.OutreachKind",
+        "AgencyKindEnum": "partners.roles.AgencyKind",
+        "MOUStatusEnum": "partners.operations.models.MOUStatus",
     },
 }
 

@@ -11,6 +11,7 @@ from taskforce.health import healthz
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("partners.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("referrals.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -24,6 +24,8 @@ def _missing(item: pytest.Item) -> str | None:
         return "REDIS_URL is not set (integration tests need Redis and a Celery worker)"
     if item.get_closest_marker("browser") and not chromium_path():
         return "Chromium is not installed (apt-get install -y chromium)"
+    if item.get_closest_marker("postgresql") and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "DATABASE_URL does not point at PostgreSQL"
     return None
 
 

@@ -19,16 +19,25 @@ class Command(BaseCommand):
             raise CommandError("seed_demo runs only with TASKFORCE_DEMO=1, or with --force.")
         from cases import demo as cases_demo
         from partners import demo
+        from partners.operations import demo as operations_demo
 
         # The system itself is the actor of the seed: there is no person yet.
         with audit_actor(None):
             created = demo.seed()
+            operations_created = operations_demo.seed()
         # Then the case load, each write made by the persona who would make it (cases.demo sets the actor).
         cases_created = cases_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {created['agencies']} agencies and {created['users']} people created "
                 f"(existing ones left unchanged)."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo task force year ready: {operations_created['meetings']} meetings, "
+                f"{operations_created['trainings']} trainings, {operations_created['outreach']} outreach events "
+                f"and {operations_created['mous']} MOUs created."
             )
         )
         self.stdout.write(

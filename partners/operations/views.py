@@ -1,0 +1,411 @@
+"""Browser pages: the task force calendar, meetings, partners, training and outreach logs, volunteers.
+
+Thin: records come through ``partners.operations.selectors`` (404 when not
+visible), writes through ``partners.operations.services`` (403 when refused).
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partners.models import Agency, User
+from partners.operations import access, selectors, services
+from partners.operations.forms import (
+    AttendanceForm,
+    MeetingForm,
+    MinutesForm,
+    MOUDocumentForm,
+    OutreachForm,
+    TrainingForm,
+    VolunteerForm,
+)
+from partners.operations.models import AudienceDiscipline, MOUStatus
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # login_required let only a signed-in person through
+
+
+def mou_document_response(*, user: User, pk: int) -> FileResponse:
+    """The signed document, as an attachment, to members of the parties and task force administrators only."""
+    mou = selectors.mou_get_document(user=user, pk=pk)
+    response = FileResponse(mou.document.open("rb"), as_attachment=True, filename=f"mou-{mou.pk}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def mou_document(request: HttpRequest, pk: int) -> FileResponse:
+    return mou_document_response(user=_user(request), pk=pk)
+
+
+# --- Calendar -------------------------------------------------------------------------
+def _month(value: str) -> date:
+    try:
+        year, month = (int(part) for part in value.split("-", 1))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+@require_GET
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    first = _month(request.GET.get("month", ""))
+    following = (first + timedelta(days=32)).replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    entries = selectors.calendar_entries(user=user, start=first, end=following)
+    by_day: dict[date, list[selectors.CalendarEntry]] = defaultdict(list)
+    for entry in entries:
+        by_day[entry.day].append(entry)
+    weeks = [
+        [(day, day.month == first.month, by_day.get(day, [])) for day in week]
+        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+    ]
+    context = {
+        "first": first,
+        "previous": previous.strftime("%Y-%m"),
+        "following": following.strftime("%Y-%m"),
+        "weeks": weeks,
+        "entries": entries,
+        "view": "list" if request.GET.get("view") == "list" else "month",
+        "today": timezone.localdate(),
+        "can_create": access.can_create_events(user),
+        "weekdays": weeks[0],
+    }
+    return render(request, "partners/operations/calendar.html", context)
+
+
+# --- Meetings -------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_create_events(user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=user, host_agency=user.agency, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Meeting scheduled."))
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "partners/operations/meeting_form.html", {"form": form, "meeting": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = selectors.meeting_get_visible(user=user, pk=pk)
+    if not access.can_edit_events_of(user, meeting.host_agency):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "partners/operations/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = selectors.meeting_get_visible(user=user, pk=pk)
+    can_edit = access.can_edit_events_of(user, meeting.host_agency)
+    minutes_form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if minutes_form.is_valid():
+            services.meeting_update(meeting=meeting, actor=user, minutes=minutes_form.cleaned_data["minutes"])
+            messages.success(request, _("Minutes saved."))
+            return redirect("meeting_detail", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "count": selectors.meeting_attendance_count(meeting=meeting),
+        "can_edit": can_edit,
+        "minutes_form": minutes_form,
+    }
+    return render(request, "partners/operations/meeting_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = selectors.meeting_get_visible(user=user, pk=pk)
+    if not access.can_edit_events_of(user, meeting.host_agency):
+        raise PermissionDenied
+    agencies = list(Agency.objects.active().order_by("name"))
+    initial: dict[str, Any] = {"people": [row.person_id for row in meeting.person_attendance.all()]}
+    initial.update({f"guests_{row.agency.slug}": row.guest_headcount for row in meeting.agency_attendance.all()})
+    form = AttendanceForm(request.POST or None, initial=initial, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_attendance_set(
+            meeting=meeting, actor=user, people=form.cleaned_data["people"], agency_guests=form.agency_guests()
+        )
+        messages.success(request, _("Attendance recorded."))
+        return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "partners/operations/meeting_attendance.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_GET
+def meeting_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sign-in sheet to print before the meeting: every active member, grouped by agency, and blank rows."""
+    user = _user(request)
+    meeting = selectors.meeting_get_visible(user=user, pk=pk)
+    if meeting.committee_id is not None:
+        people = meeting.committee.members.filter(is_active=True)  # type: ignore[union-attr]
+    else:
+        people = User.objects.filter(is_active=True)
+    people = people.select_related("agency").order_by("agency__name", "last_name", "first_name")
+    return render(
+        request,
+        "partners/operations/meeting_sheet.html",
+        {"meeting": meeting, "people": people, "blank_rows": range(10)},
+    )
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+@login_required
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_visible(user=_user(request), pk=pk)
+    stamp = "%Y%m%dT%H%M%SZ"
+    location = meeting.location or meeting.online_url
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//taskforce//meetings//EN",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@{request.get_host()}",
+        f"DTSTAMP:{timezone.now().astimezone(timezone.get_fixed_timezone(0)).strftime(stamp)}",
+        f"DTSTART:{meeting.starts_at.astimezone(timezone.get_fixed_timezone(0)).strftime(stamp)}",
+        f"DTEND:{meeting.ends_at.astimezone(timezone.get_fixed_timezone(0)).strftime(stamp)}",
+        f"SUMMARY:{_ics_text(meeting.title)}",
+        f"LOCATION:{_ics_text(location)}",
+        f"DESCRIPTION:{_ics_text(meeting.agenda)}",
+        f"URL:{request.build_absolute_uri(meeting_url(meeting.pk))}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def meeting_url(pk: int) -> str:
+    return reverse("meeting_detail", args=[pk])
+
+
+# --- Partners -------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def partners_overview(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mous = list(selectors.mous_visible_to(user=user).order_by("expires_on", "title"))
+    upload_form = MOUDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not access.can_manage_mous(user):
+            raise PermissionDenied
+        mou = selectors.mou_get_visible(user=user, pk=int(request.POST.get("mou", "0") or 0))
+        if upload_form.is_valid():
+            services.mou_document_set(mou=mou, actor=user, document=upload_form.cleaned_data["document"])
+            messages.success(request, _("Signed document stored."))
+            return redirect("partners_overview")
+    context = {
+        "rows": selectors.partner_overview(user=user),
+        "mous": [(mou, access.can_read_mou_document(user, mou)) for mou in mous],
+        "statuses": dict(MOUStatus.choices),
+        "can_manage": access.can_manage_mous(user),
+        "upload_form": upload_form,
+    }
+    return render(request, "partners/operations/partners.html", context)
+
+
+# --- Trainings and outreach -----------------------------------------------------------
+@login_required
+@require_GET
+def trainings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(selectors.trainings_visible_to(user=user).order_by("-held_on", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    totals = selectors.training_totals_by_quarter(user=user)
+    context = {
+        "page": page,
+        "totals": [(selectors.quarter_label(key), row) for key, row in totals.items()],
+        "disciplines": AudienceDiscipline.choices,
+        "can_create": access.can_create_events(user),
+    }
+    return render(request, "partners/operations/trainings.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_create_events(user):
+        raise PermissionDenied
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in TrainingForm.Meta.fields}
+        try:
+            services.training_create(actor=user, delivered_by=user.agency, audiences=form.audiences(), **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Training logged."))
+            return redirect("trainings")
+    return render(request, "partners/operations/simple_form.html", {"form": form, "title": _("Log a training")})
+
+
+@login_required
+@require_GET
+def outreach(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(selectors.outreach_visible_to(user=user).order_by("-held_on", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    totals = selectors.outreach_totals_by_quarter(user=user)
+    context = {
+        "page": page,
+        "totals": [(selectors.quarter_label(key), row) for key, row in totals.items()],
+        "can_create": access.can_create_events(user),
+    }
+    return render(request, "partners/operations/outreach.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outreach_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_create_events(user):
+        raise PermissionDenied
+    form = OutreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outreach_create(actor=user, delivered_by=user.agency, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Outreach logged."))
+            return redirect("outreach")
+    return render(request, "partners/operations/simple_form.html", {"form": form, "title": _("Log outreach")})
+
+
+# --- Volunteers -----------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteers(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    roster = selectors.volunteers_visible_to(user=user)
+    can_add = access.can_manage_volunteers_of(user, user.agency)
+    if not (can_add or roster.exists()):
+        raise PermissionDenied
+    form = VolunteerForm(request.POST or None)
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            services.volunteer_create(actor=user, agency=user.agency, **form.cleaned_data)
+            messages.success(request, _("Volunteer added."))
+            return redirect("volunteers")
+    return render(
+        request,
+        "partners/operations/volunteers.html",
+        {"volunteers": roster, "form": form, "can_add": can_add},
+    )
+
+
+# --- CSV exports ----------------------------------------------------------------------
+def _cell(value: Any) -> Any:
+    """Spreadsheets run a cell starting with = + - @ as a formula; quote it."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return response
+
+
+@login_required
+@require_GET
+def attendance_csv(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.meetings_visible_to(user=_user(request)).order_by("starts_at")
+    rows = [
+        [
+            timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M"),
+            m.title,
+            m.committee.name if m.committee else "",
+            m.host_agency.name,
+            m.people_count,  # type: ignore[attr-defined]
+            m.guest_count,  # type: ignore[attr-defined]
+            m.people_count + m.guest_count,  # type: ignore[attr-defined]
+        ]
+        for m in meetings
+    ]
+    header = [_("Starts"), _("Meeting"), _("Committee"), _("Host agency"), _("Members"), _("Guests"), _("Total")]
+    return _csv("attendance.csv", header, rows)
+
+
+@login_required
+@require_GET
+def training_totals_csv(request: HttpRequest) -> HttpResponse:
+    totals = selectors.training_totals_by_quarter(user=_user(request))
+    header = [
+        _("Quarter"),
+        _("Sessions"),
+        _("Hours"),
+        _("Attendees"),
+        *[str(label) for _v, label in AudienceDiscipline.choices],
+    ]
+    rows = [
+        [
+            selectors.quarter_label(key),
+            row.sessions,
+            row.hours,
+            row.attendees,
+            *[row.by_discipline.get(value, 0) for value in AudienceDiscipline.values],
+        ]
+        for key, row in totals.items()
+    ]
+    return _csv("training-totals.csv", header, rows)

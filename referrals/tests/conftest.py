@@ -1,0 +1,3 @@
+from referrals.tests.world import world
+
+__all__ = ["world"]
