@@ -31,6 +31,11 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("Survivors"), reverse("victim_list"), "victim_list"))
     if user.has_perm("cases.view_case_summary"):
         items.append(NavItem(_("Cases"), reverse("case_list"), "case_list"))
+    # Role names, not referrals.access: partners does not import referrals.
+    if user.has_role(Role.ADVOCATE, Role.SUPERVISOR, Role.INVESTIGATOR, Role.PROSECUTOR):
+        items.append(NavItem(_("Referrals"), reverse("referral_list"), "referral_list"))
+    if user.has_role(Role.TASKFORCE_ADMIN):
+        items.append(NavItem(_("Referral board"), reverse("referral_board"), "referral_board"))
     if operations_access.can_see_volunteer_roster(user) or user.has_role(Role.VOLUNTEER):
         items.append(NavItem(_("Volunteers"), reverse("volunteers"), "volunteers"))
     if access.can_manage_users_of(user, user.agency):

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("cases.urls")),
     path("", include("cases.agreement_urls")),
+    path("", include("referrals.urls")),
 ]

@@ -179,7 +179,7 @@ def mou_expiry_reminders_send(*, today: date | None = None) -> int:
                 )
                 subject = _("MOU expiring in %(days)s days: %(title)s") % {"days": days_before, "title": mou.title}
                 body = _(
-                    "The MOU \u201c%(title)s\u201d between %(parties)s expires on %(date)s.\n\n"
+                    'The MOU "%(title)s" between %(parties)s expires on %(date)s.\n\n'
                     "Please start its renewal, or record why it ends, in the task force system."
                 ) % {
                     "title": mou.title,

@@ -124,7 +124,7 @@ def test_reminders_go_once_per_threshold_even_when_the_task_runs_twice(
             for _run in range(2):
                 before = len(mail.outbox)
                 with django_capture_on_commit_callbacks(execute=True):
-                    mou_expiry_reminders_task.delay()
+                    mou_expiry_reminders_task.apply()
                 for message in mail.outbox[before:]:
                     days = int(message.subject.split(" in ")[1].split(" ")[0])
                     sent_on.setdefault(days, []).append(day)

@@ -27,6 +27,10 @@ class Command(BaseCommand):
             operations_created = operations_demo.seed()
         # Then the case load, each write made by the persona who would make it (cases.demo sets the actor).
         cases_created = cases_demo.seed()
+        # Then the referrals between the agencies, each step by the persona who takes it (referrals.demo).
+        from referrals import demo as referrals_demo
+
+        referrals_created = referrals_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {created['agencies']} agencies and {created['users']} people created "
@@ -45,4 +49,7 @@ class Command(BaseCommand):
                 f"Demo case load ready: {cases_created['agreements']} sharing agreements, "
                 f"{cases_created['cases']} cases and {cases_created['victims']} survivors created."
             )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo referrals ready: {referrals_created['referrals']} referrals created.")
         )
