@@ -128,3 +128,17 @@ class MOUDocumentForm(forms.Form):
         if document.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return document
+
+
+class OnboardingForm(forms.Form):
+    """One member's checklist; MFA enrolment is read from the account, not entered here."""
+
+    orientation_on = forms.DateField(
+        label=_("Orientation"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    confidentiality_signed_on = forms.DateField(
+        label=_("Confidentiality agreement signed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    role_training_on = forms.DateField(
+        label=_("Role training completed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

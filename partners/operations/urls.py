@@ -21,4 +21,5 @@ urlpatterns = [
     path("outreach/", views.outreach, name="outreach"),
     path("outreach/new/", views.outreach_new, name="outreach_new"),
     path("volunteers/", views.volunteers, name="volunteers"),
+    path("people/onboarding/", views.onboarding, name="onboarding"),
 ]

@@ -30,6 +30,7 @@ from partners.operations.forms import (
     MeetingForm,
     MinutesForm,
     MOUDocumentForm,
+    OnboardingForm,
     OutreachForm,
     TrainingForm,
     VolunteerForm,
@@ -346,6 +347,45 @@ def volunteers(request: HttpRequest) -> HttpResponse:
         request,
         "partners/operations/volunteers.html",
         {"volunteers": roster, "form": form, "can_add": can_add},
+    )
+
+
+# --- Member onboarding ----------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    """The onboarding checklist of each member the user administers (agency admins: their agency)."""
+    user = _user(request)
+    rows = selectors.onboarding_visible_to(user=user)
+    if not (access.is_taskforce_admin(user) or user.has_role("agency_admin")):
+        raise PermissionDenied
+    bound: OnboardingForm | None = None
+    if request.method == "POST":
+        person = next((row.person for row in rows if str(row.person.pk) == request.POST.get("person")), None)
+        if person is None:
+            raise PermissionDenied
+        bound = OnboardingForm(request.POST, prefix=f"p{person.pk}")
+        if bound.is_valid():
+            services.onboarding_update(person=person, actor=user, **bound.cleaned_data)
+            messages.success(request, _("Onboarding of %(username)s updated.") % {"username": person.username})
+            return redirect("onboarding")
+    forms_by_person = [
+        (
+            row,
+            bound
+            if bound is not None and bound.prefix == f"p{row.person.pk}"
+            else OnboardingForm(
+                prefix=f"p{row.person.pk}",
+                initial={
+                    name: getattr(row.onboarding, name, None)
+                    for name in ("orientation_on", "confidentiality_signed_on", "role_training_on")
+                },
+            ),
+        )
+        for row in rows
+    ]
+    return render(
+        request, "partners/operations/onboarding.html", {"rows": forms_by_person}, status=400 if bound else 200
     )
 
 

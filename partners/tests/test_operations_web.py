@@ -233,3 +233,39 @@ def test_calendar_pages_exports_and_ics(client_for, personas):
     # The roster is for coordinators and volunteers
     assert client.get("/volunteers/").status_code == 403
     assert client_for("supervisor").get("/volunteers/").status_code == 200
+
+
+def test_agency_admins_see_and_update_their_members_onboarding(personas, client_for):
+    from datetime import date
+
+    from partners import services as partner_services
+    from partners.operations.models import MemberOnboarding
+
+    admin = partner_services.user_create(
+        actor=personas["tfadmin"],
+        agency=personas["advocate"].agency,
+        username="sh-admin",
+        email="admin@safe-harbor.example.org",
+        roles=["agency_admin"],
+    )
+    from django.test import Client
+
+    from conftest import sign_in_verified
+
+    client = sign_in_verified(Client(), admin)
+    page = client.get("/people/onboarding/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="onboarding-advocate"' in html
+    assert 'data-testid="onboarding-detective"' not in html  # another agency's member
+
+    advocate = personas["advocate"]
+    response = client.post(
+        "/people/onboarding/", {"person": advocate.pk, f"p{advocate.pk}-orientation_on": "2026-11-02"}
+    )
+    assert response.status_code == 302
+    assert MemberOnboarding.objects.get(user=advocate).orientation_on == date(2026, 11, 2)
+    # another agency's member cannot be changed through the form
+    detective = personas["detective"]
+    assert client.post("/people/onboarding/", {"person": detective.pk}).status_code == 403
+    assert client_for("advocate").get("/people/onboarding/").status_code == 403
