@@ -16,6 +16,8 @@ from django.http import HttpRequest
 
 from partners import services
 from partners.models import Agency, AgencyContact, SecurityEvent, User
+from partners.operations import services as operations
+from partners.operations.models import Committee
 
 
 class AgencyContactInline(admin.TabularInline):
@@ -121,4 +123,41 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: SecurityEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    """Committees are added and changed by the task force administrator, through the services."""
+
+    list_display = ["name", "kind", "chair", "active"]
+    list_filter = ["kind", "active"]
+    fields = ["name", "kind", "chair", "members", "active"]
+
+    def save_model(self, request: HttpRequest, obj: Committee, form: Any, change: bool) -> None:  # noqa: FBT001 (Django's signature)
+        actor = cast(User, request.user)  # the admin site admits only a signed-in task force administrator
+        data = form.cleaned_data
+        if change:
+            operations.committee_update(
+                committee=obj,
+                actor=actor,
+                members=data["members"],
+                name=data["name"],
+                kind=data["kind"],
+                chair=data["chair"],
+                active=data["active"],
+            )
+        else:
+            created = operations.committee_create(
+                actor=actor, name=data["name"], kind=data["kind"], members=data["members"], chair=data["chair"]
+            )
+            obj.pk = created.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:  # noqa: FBT001
+        # The members were set by the service in save_model.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Committee | None = None) -> bool:
+        # Committees are made inactive, never deleted: their meetings stay on record.
         return False

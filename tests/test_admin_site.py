@@ -67,3 +67,24 @@ def test_agencies_cannot_be_deleted_in_the_admin(client_for, personas):
     response = client_for("tfadmin").post(f"/admin/partners/agency/{agency.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Agency.objects.filter(pk=agency.pk).exists()
+
+
+def test_the_taskforce_admin_adds_a_committee_through_the_services(client_for, personas):
+    from partners.operations.models import Committee
+
+    client = client_for("tfadmin")
+    response = client.post(
+        "/admin/partners/committee/add/",
+        {
+            "name": "Labor trafficking working group",
+            "kind": "other",
+            "chair": personas["agent"].pk,
+            "members": [personas["detective"].pk],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    committee = Committee.objects.get(name="Labor trafficking working group")
+    # The service adds the chair to the members.
+    assert set(committee.members.values_list("username", flat=True)) == {"agent", "detective"}
+    assert client_for("advocate").get("/admin/partners/committee/", follow=True).status_code == 403
