@@ -20,17 +20,22 @@ class Command(BaseCommand):
         from cases import demo as cases_demo
         from partners import demo
         from partners.operations import demo as operations_demo
-
-        # The system itself is the actor of the seed: there is no person yet.
-        with audit_actor(None):
-            created = demo.seed()
-            operations_created = operations_demo.seed()
-        # Then the case load, each write made by the persona who would make it (cases.demo sets the actor).
-        cases_created = cases_demo.seed()
-        # Then the referrals between the agencies, each step by the persona who takes it (referrals.demo).
         from referrals import demo as referrals_demo
 
-        referrals_created = referrals_demo.seed()
+        # Seeded history notifies no one: the demo's referral and reminder emails are not sent.
+        email_backend = settings.EMAIL_BACKEND
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        try:
+            # The system itself is the actor of the seed: there is no person yet.
+            with audit_actor(None):
+                created = demo.seed()
+                operations_created = operations_demo.seed()
+            # Then the case load, each write made by the persona who would make it (cases.demo sets the actor).
+            cases_created = cases_demo.seed()
+            # Then the referrals between the agencies, each step by the persona who takes it (referrals.demo).
+            referrals_created = referrals_demo.seed()
+        finally:
+            settings.EMAIL_BACKEND = email_backend
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo task force ready: {created['agencies']} agencies and {created['users']} people created "
