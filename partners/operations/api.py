@@ -84,7 +84,8 @@ class _Base(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericVi
         return self._saved(self.perform_write(None, data), code=status.HTTP_201_CREATED)
 
     def perform_write(self, instance: Any, data: dict[str, Any]) -> Model:
-        raise NotImplementedError
+        """Each viewset writes through its own service; the base has none to call."""
+        raise TypeError(f"{type(self).__name__} must define perform_write")
 
 
 @extend_schema(tags=["mous"])
