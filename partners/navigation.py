@@ -36,6 +36,7 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("Referrals"), reverse("referral_list"), "referral_list"))
     if user.has_role(Role.TASKFORCE_ADMIN):
         items.append(NavItem(_("Referral board"), reverse("referral_board"), "referral_board"))
+        items.append(NavItem(_("Tips"), reverse("tip_list"), "tip_list"))
     if operations_access.can_see_volunteer_roster(user) or user.has_role(Role.VOLUNTEER):
         items.append(NavItem(_("Volunteers"), reverse("volunteers"), "volunteers"))
     if access.can_manage_users_of(user, user.agency):

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,9 +24,11 @@ from rest_framework.response import Response
 from cases import access as cases_access
 from cases.api import Cursor, _active_agency, _caller, _log_reads, _visible_victim_from_body
 from cases.field_groups import VictimGroup
-from cases.models import ServiceEvent
+from cases.models import Case, ServiceEvent
+from partners.models import User
+from partners.roles import Role
 from referrals import selectors, services
-from referrals.models import Notification, Referral, ReferralStatus
+from referrals.models import Notification, Referral, ReferralStatus, Tip
 from referrals.representation import (
     CompleteSerializer,
     DeclineSerializer,
@@ -34,7 +36,13 @@ from referrals.representation import (
     NotificationSerializer,
     ReferralCreateSerializer,
     ReferralSerializer,
+    TipCloseSerializer,
+    TipCreateSerializer,
+    TipSerializer,
+    TipTriageCaseSerializer,
+    TipTriageReferralSerializer,
 )
+from taskforce.api import IsVerifiedUser
 
 T = TypeVar("T")
 
@@ -255,3 +263,108 @@ class ReferralDirectoryViewSet(viewsets.GenericViewSet):
             and (not language or language in {str(lang).casefold() for lang in agency.languages or []})
         ]
         return Response(DirectoryAgencySerializer(agencies, many=True).data)
+
+
+class IsCentralContact(permissions.BasePermission):
+    """Tips are for the task force's central contact (the task force admin) only."""
+
+    message = "Tips are triaged by the task force's central contact."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return isinstance(user, User) and user.is_active and user.has_role(Role.TASKFORCE_ADMIN)
+
+
+class TipCursor(Cursor):
+    # Newest received first; the id breaks ties (DRF takes a tuple, its stubs say str).
+    ordering = ("-received_at", "-id")  # type: ignore[assignment]
+
+
+TIP_FORBIDDEN = OpenApiResponse(description="Only the task force's central contact handles tips.")
+TIP_NOT_FOUND = OpenApiResponse(description="No such tip.")
+TIP_INVALID = OpenApiResponse(
+    description="Invalid fields, an unknown case or referral, or the tip was already triaged; nothing was saved."
+)
+TIP_ACTION_RESPONSES = {200: TipSerializer, 400: TIP_INVALID, 403: TIP_FORBIDDEN, 404: TIP_NOT_FOUND}
+
+
+@extend_schema(tags=["tips"])
+class TipViewSet(viewsets.GenericViewSet):
+    """Hotline and community tips, newest first, recorded and triaged by the central contact:
+    into a case, into a referral, or closed with a reason."""
+
+    serializer_class = TipSerializer
+    queryset = Tip.objects.select_related("case")
+    pagination_class = TipCursor
+    permission_classes = [IsVerifiedUser, IsCentralContact]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _tip(self, pk: str) -> Tip:
+        try:
+            return self.queryset.get(pk=int(pk))
+        except (ValueError, Tip.DoesNotExist) as exc:
+            raise exceptions.NotFound from exc
+
+    def _answer(self, tip: Tip, code: int = status.HTTP_200_OK) -> Response:
+        return Response(TipSerializer(self._tip(str(tip.pk))).data, status=code)
+
+    @extend_schema(responses={200: TipSerializer(many=True), 403: TIP_FORBIDDEN})
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.queryset.all())
+        return self.get_paginated_response(TipSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: TipSerializer, 403: TIP_FORBIDDEN, 404: TIP_NOT_FOUND})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(TipSerializer(self._tip(pk)).data)
+
+    @extend_schema(request=TipCreateSerializer, responses={201: TipSerializer, 400: TIP_INVALID, 403: TIP_FORBIDDEN})
+    def create(self, request: Request) -> Response:
+        serializer = TipCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        tip = _call(
+            services.tip_create,
+            actor=_caller(request),
+            source=data["source"],
+            summary=data["summary"],
+            urgency=data.get("urgency", "routine"),
+            received_at=data.get("received_at"),
+        )
+        return self._answer(tip, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TipCloseSerializer, responses=TIP_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"], serializer_class=TipCloseSerializer)
+    def close(self, request: Request, pk: str) -> Response:
+        tip = self._tip(pk)
+        serializer = TipCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        return self._answer(_call(services.tip_close, tip=tip, actor=_caller(request), reason=reason))
+
+    @extend_schema(request=TipTriageCaseSerializer, responses=TIP_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="triage-case", serializer_class=TipTriageCaseSerializer)
+    def triage_case(self, request: Request, pk: str) -> Response:
+        tip = self._tip(pk)
+        serializer = TipTriageCaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Among all cases: the central contact links the tip to the record a partner opened.
+        case = Case.objects.filter(pk=serializer.validated_data["case"]).first()
+        if case is None:
+            raise serializers.ValidationError({"case": ["No such case."]})
+        return self._answer(_call(services.tip_triage_case, tip=tip, actor=_caller(request), case=case))
+
+    @extend_schema(request=TipTriageReferralSerializer, responses=TIP_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="triage-referral", serializer_class=TipTriageReferralSerializer)
+    def triage_referral(self, request: Request, pk: str) -> Response:
+        tip = self._tip(pk)
+        serializer = TipTriageReferralSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Among all sent referrals (a draft stays with its agency), as on the coordination board.
+        referral = (
+            Referral.objects.exclude(status=ReferralStatus.DRAFT)
+            .filter(pk=serializer.validated_data["referral"])
+            .first()
+        )
+        if referral is None:
+            raise serializers.ValidationError({"referral": ["No such referral."]})
+        return self._answer(_call(services.tip_triage_referral, tip=tip, actor=_caller(request), referral=referral))

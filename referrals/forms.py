@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.catalog import ServiceType
 from partners.models import Agency
-from referrals.models import Outcome, Urgency
+from referrals.models import Outcome, Tip, Urgency
 
 
 class ServiceRecipientForm(forms.Form):
@@ -93,3 +93,29 @@ class CompleteForm(forms.Form):
         requested = list(requested)
         self.fields["services"].choices = [(value, ServiceType(value).label) for value in requested]  # type: ignore[attr-defined]
         self.fields["services"].initial = requested
+
+
+class TipForm(forms.Form):
+    """Record a hotline or community tip."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=Tip.Source.choices)
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty for now."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    summary = forms.CharField(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TipCloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for closing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TipCaseForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=20)
+
+
+class TipReferralForm(forms.Form):
+    referral = forms.IntegerField(label=_("Referral number"), min_value=1)

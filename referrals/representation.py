@@ -12,7 +12,7 @@ from cases.field_groups import CONSENTABLE_GROUPS
 from cases.representation import VictimSerializer
 from partners.models import Agency, User
 from referrals import services as referral_services
-from referrals.models import Notification, Outcome, Referral, ReferralStatus, Urgency
+from referrals.models import Notification, Outcome, Referral, ReferralStatus, Tip, Urgency
 
 
 def _refuse_unknown(data: Any, allowed: tuple[str, ...]) -> None:
@@ -179,3 +179,65 @@ class DirectoryAgencySerializer(serializers.ModelSerializer):
 
     def get_accepting_referrals(self, agency: Agency) -> bool:
         return not getattr(agency, "referrals_paused", False)
+
+
+class TipSerializer(serializers.ModelSerializer):
+    """A tip as the central contact sees it: the linked case and referral by id and number only."""
+
+    case_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tip
+        fields = (
+            "id",
+            "source",
+            "received_at",
+            "summary",
+            "urgency",
+            "status",
+            "close_reason",
+            "case",
+            "case_number",
+            "referral",
+            "triaged_at",
+        )
+        read_only_fields = fields
+
+    def get_case_number(self, tip: Tip) -> str | None:
+        return tip.case.case_number if tip.case_id and tip.case else None
+
+
+class TipCreateSerializer(serializers.Serializer):
+    # The metaclass turns declared fields into `fields`; the stubs see Field.source.
+    source = serializers.ChoiceField(choices=Tip.Source.choices)  # type: ignore[assignment]
+    received_at = serializers.DateTimeField(required=False)
+    summary = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        _refuse_unknown(data, ("source", "received_at", "summary", "urgency"))
+        return super().to_internal_value(data)
+
+
+class TipCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+    def to_internal_value(self, data: Any) -> Any:
+        _refuse_unknown(data, ("reason",))
+        return super().to_internal_value(data)
+
+
+class TipTriageCaseSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1)
+
+    def to_internal_value(self, data: Any) -> Any:
+        _refuse_unknown(data, ("case",))
+        return super().to_internal_value(data)
+
+
+class TipTriageReferralSerializer(serializers.Serializer):
+    referral = serializers.IntegerField(min_value=1)
+
+    def to_internal_value(self, data: Any) -> Any:
+        _refuse_unknown(data, ("referral",))
+        return super().to_internal_value(data)

@@ -30,13 +30,24 @@ from cases import services as case_services
 from cases.access import victim_access, victims_access
 from cases.catalog import ServiceType
 from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_FIELDS, WITHHELD_REASONS, VictimGroup
-from cases.models import Victim
+from cases.models import Case, Victim
 from cases.views.common import acting_user, add_service_errors, field_values
 from partners.models import Agency, User
+from partners.roles import Role
 from referrals import selectors, services
 from referrals.access import COORDINATOR_ROLES, can_refer, consented_groups
-from referrals.forms import CompleteForm, DeclineForm, NoteUrgencyForm, ServiceRecipientForm, ShareForm
-from referrals.models import Referral, ReferralStatus
+from referrals.forms import (
+    CompleteForm,
+    DeclineForm,
+    NoteUrgencyForm,
+    ServiceRecipientForm,
+    ShareForm,
+    TipCaseForm,
+    TipCloseForm,
+    TipForm,
+    TipReferralForm,
+)
+from referrals.models import Referral, ReferralStatus, Tip, TipStatus
 
 S = ReferralStatus
 LIST_LIMIT = 200
@@ -473,6 +484,122 @@ def referral_board(request: HttpRequest) -> HttpResponse:
         groups.append({"status": value, "label": label, "badge": STATUS_BADGES[value], "rows": rows})
     overdue = sum(1 for group in groups for row in group["rows"] if row["overdue"])
     return render(request, "referrals/referral_board.html", {"groups": groups, "overdue": overdue})
+
+
+# --- Tips ---------------------------------------------------------------------------------
+TIP_FORMS: dict[str, type[TipCloseForm | TipCaseForm | TipReferralForm]] = {
+    "close": TipCloseForm,
+    "case": TipCaseForm,
+    "referral": TipReferralForm,
+}
+TIP_BADGES: dict[str, str] = {
+    TipStatus.NEW: "text-bg-primary",
+    TipStatus.TRIAGED_CASE: "text-bg-success",
+    TipStatus.TRIAGED_REFERRAL: "text-bg-info",
+    TipStatus.CLOSED: "text-bg-secondary",
+}
+TIP_DONE = {
+    "close": gettext_lazy("The tip was closed."),
+    "case": gettext_lazy("The tip was linked to the case."),
+    "referral": gettext_lazy("The tip was linked to the referral."),
+}
+
+
+def _central_contact(request: HttpRequest) -> User:
+    user = acting_user(request)
+    if not user.has_role(Role.TASKFORCE_ADMIN):
+        raise PermissionDenied
+    return user
+
+
+def _tip_forms(tip: Tip) -> dict[str, Any]:
+    return {name: form_class(prefix=f"tip{tip.pk}-{name}") for name, form_class in TIP_FORMS.items()}
+
+
+def _tip_page(
+    request: HttpRequest, *, form: TipForm | None = None, bound: tuple[int, str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The tips, newest first; triage forms for the new ones. No survivor data: cases by number, referrals by id."""
+    rows = []
+    for tip in Tip.objects.select_related("case").only(
+        "id",
+        "source",
+        "received_at",
+        "summary",
+        "urgency",
+        "status",
+        "close_reason",
+        "referral_id",
+        "triaged_at",
+        "case__id",
+        "case__case_number",
+    )[:LIST_LIMIT]:
+        forms = _tip_forms(tip) if tip.status == TipStatus.NEW else {}
+        if bound and bound[0] == tip.pk:
+            forms[bound[1]] = bound[2]
+        rows.append({"tip": tip, "badge": TIP_BADGES[tip.status], "forms": forms})
+    return render(request, "referrals/tip_list.html", {"rows": rows, "form": form or TipForm()}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tip_list(request: HttpRequest) -> HttpResponse:
+    """The task force's tips, and a form to record one (the central contact only)."""
+    user = _central_contact(request)
+    if request.method != "POST":
+        return _tip_page(request)
+    form = TipForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tip_create(
+                actor=user,
+                source=data["source"],
+                summary=data["summary"],
+                urgency=data["urgency"],
+                received_at=data["received_at"],
+            )
+        except ValidationError as exc:
+            add_service_errors([form], exc)
+        else:
+            messages.success(request, _("The tip was recorded."))
+            return redirect("tip_list")
+    return _tip_page(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def tip_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Close a new tip with a reason, or link it to a case (by number) or a sent referral (by id)."""
+    user = _central_contact(request)
+    if action not in TIP_FORMS:
+        raise Http404
+    tip = Tip.objects.filter(pk=pk).first()
+    if tip is None:
+        raise Http404
+    form = TIP_FORMS[action](request.POST, prefix=f"tip{tip.pk}-{action}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "close":
+                services.tip_close(tip=tip, actor=user, reason=data["reason"])
+            elif action == "case":
+                case = Case.objects.filter(case_number__iexact=data["case_number"].strip()).first()
+                if case is None:
+                    raise ValidationError({"case_number": _("No case has this number.")})
+                services.tip_triage_case(tip=tip, actor=user, case=case)
+            else:
+                # Drafts stay with their agency, as on the coordination board.
+                referral = Referral.objects.exclude(status=S.DRAFT).filter(pk=data["referral"]).first()
+                if referral is None:
+                    raise ValidationError({"referral": _("No sent referral has this number.")})
+                services.tip_triage_referral(tip=tip, actor=user, referral=referral)
+        except ValidationError as exc:
+            add_service_errors([form], exc)
+        else:
+            messages.success(request, str(TIP_DONE[action]))
+            return redirect("tip_list")
+    return _tip_page(request, bound=(tip.pk, action, form), status=400)
 
 
 def referral_url(referral: Referral) -> str:

@@ -7,8 +7,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Agency, Committee, Meeting, OutreachEvent, TrainingEvent, User, Volunteer
-from partners.operations.models import AudienceDiscipline
+from partners.models import (
+    MOU,
+    Agency,
+    Committee,
+    Meeting,
+    OutreachEvent,
+    TrainingEvent,
+    User,
+    Volunteer,
+    VolunteerShift,
+)
+from partners.operations.models import AudienceDiscipline, MOUStatus
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -116,6 +126,41 @@ class VolunteerForm(forms.ModelForm):
             "training_completed_on": _DATE,
             "ride_along_on": _DATE,
         }
+
+
+class VolunteerShiftForm(forms.ModelForm):
+    class Meta:
+        model = VolunteerShift
+        fields = ["worked_on", "hours", "activity"]
+        widgets = {"worked_on": _DATE}
+
+
+class MOUForm(forms.ModelForm):
+    """A new MOU: its parties (at least two agencies), title, purpose and dates."""
+
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = MOU
+        fields = ["title", "purpose", "parties", "signed_on", "effective_from", "expires_on", "renewal_notes"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "renewal_notes": forms.Textarea(attrs={"rows": 3}),
+            "signed_on": _DATE,
+            "effective_from": _DATE,
+            "expires_on": _DATE,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = Agency.objects.active().order_by("name")  # type: ignore[attr-defined]
+
+
+class MOUTransitionForm(forms.Form):
+    mou = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("New status"), choices=MOUStatus.choices)
 
 
 class MOUDocumentForm(forms.Form):

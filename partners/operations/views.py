@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,16 +31,28 @@ from partners.operations.forms import (
     MeetingForm,
     MinutesForm,
     MOUDocumentForm,
+    MOUForm,
+    MOUTransitionForm,
     OnboardingForm,
     OutreachForm,
     TrainingForm,
     VolunteerForm,
+    VolunteerShiftForm,
 )
-from partners.operations.models import AudienceDiscipline, MOUStatus
+from partners.operations.models import MOU_TRANSITIONS, AudienceDiscipline, MOUStatus
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required let only a signed-in person through
+
+
+def _form_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def mou_document_response(*, user: User, pk: int) -> FileResponse:
@@ -231,11 +244,41 @@ def meeting_url(pk: int) -> str:
 
 
 # --- Partners -------------------------------------------------------------------------
+def _partners_page(
+    request: HttpRequest,
+    *,
+    upload_form: MOUDocumentForm | None = None,
+    transition_form: MOUTransitionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    can_manage = access.can_manage_mous(user)
+    mous = list(selectors.mous_visible_to(user=user).order_by("expires_on", "title"))
+    labels = dict(MOUStatus.choices)
+    context = {
+        "rows": selectors.partner_overview(user=user),
+        "mous": [
+            (
+                mou,
+                access.can_read_mou_document(user, mou),
+                [(value, labels[value]) for value in MOUStatus.values if value in MOU_TRANSITIONS.get(mou.status, ())]
+                if can_manage
+                else [],
+            )
+            for mou in mous
+        ],
+        "statuses": labels,
+        "can_manage": can_manage,
+        "upload_form": upload_form or MOUDocumentForm(),
+        "transition_form": transition_form,
+    }
+    return render(request, "partners/operations/partners.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def partners_overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    mous = list(selectors.mous_visible_to(user=user).order_by("expires_on", "title"))
     upload_form = MOUDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not access.can_manage_mous(user):
@@ -245,14 +288,52 @@ def partners_overview(request: HttpRequest) -> HttpResponse:
             services.mou_document_set(mou=mou, actor=user, document=upload_form.cleaned_data["document"])
             messages.success(request, _("Signed document stored."))
             return redirect("partners_overview")
-    context = {
-        "rows": selectors.partner_overview(user=user),
-        "mous": [(mou, access.can_read_mou_document(user, mou)) for mou in mous],
-        "statuses": dict(MOUStatus.choices),
-        "can_manage": access.can_manage_mous(user),
-        "upload_form": upload_form,
-    }
-    return render(request, "partners/operations/partners.html", context)
+    return _partners_page(request, upload_form=upload_form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mou_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_manage_mous(user):
+        raise PermissionDenied
+    form = MOUForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        parties = list(fields.pop("parties"))
+        try:
+            services.mou_create(actor=user, parties=parties, **fields)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("MOU recorded as a draft."))
+            return redirect("partners_overview")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": _("Record an MOU")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def mou_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an MOU to one of its legal next states (the buttons on the partners page)."""
+    user = _user(request)
+    if not access.can_manage_mous(user):
+        raise PermissionDenied
+    mou = selectors.mou_get_visible(user=user, pk=pk)
+    form = MOUTransitionForm(request.POST, initial={"mou": mou.pk})
+    if form.is_valid():
+        try:
+            services.mou_transition(mou=mou, actor=user, status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("MOU status changed to %(status)s.") % {"status": mou.get_status_display()})
+            return redirect("partners_overview")
+    return _partners_page(request, transition_form=form, status=400)
 
 
 # --- Trainings and outreach -----------------------------------------------------------
@@ -266,6 +347,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
     totals = selectors.training_totals_by_quarter(user=user)
     context = {
         "page": page,
+        "rows": [(t, access.can_edit_events_of(user, t.delivered_by)) for t in page.object_list],
         "totals": [(selectors.quarter_label(key), row) for key, row in totals.items()],
         "disciplines": AudienceDiscipline.choices,
         "can_create": access.can_create_events(user),
@@ -293,6 +375,34 @@ def training_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    training = selectors.training_get_visible(user=user, pk=pk)
+    if not access.can_edit_events_of(user, training.delivered_by):
+        raise PermissionDenied
+    initial = {f"audience_{row.discipline}": row.attendees for row in training.audiences.all()}
+    form = TrainingForm(request.POST or None, instance=training, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in TrainingForm.Meta.fields}
+        # The form wrote its values onto ``training``; the service saves from a fresh copy.
+        current = selectors.training_get_visible(user=user, pk=pk)
+        try:
+            services.training_update(training=current, actor=user, audiences=form.audiences(), **fields)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Training saved."))
+            return redirect("trainings")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": _("Edit the training"), "cancel_url": reverse("trainings")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 @require_GET
 def outreach(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -302,6 +412,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
     totals = selectors.outreach_totals_by_quarter(user=user)
     context = {
         "page": page,
+        "rows": [(e, access.can_edit_events_of(user, e.delivered_by)) for e in page.object_list],
         "totals": [(selectors.quarter_label(key), row) for key, row in totals.items()],
         "can_create": access.can_create_events(user),
     }
@@ -326,6 +437,31 @@ def outreach_new(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/operations/simple_form.html", {"form": form, "title": _("Log outreach")})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    event = selectors.outreach_get_visible(user=user, pk=pk)
+    if not access.can_edit_events_of(user, event.delivered_by):
+        raise PermissionDenied
+    form = OutreachForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        current = selectors.outreach_get_visible(user=user, pk=pk)
+        try:
+            services.outreach_update(outreach=current, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Outreach saved."))
+            return redirect("outreach")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": _("Edit the outreach"), "cancel_url": reverse("outreach")},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Volunteers -----------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -347,6 +483,30 @@ def volunteers(request: HttpRequest) -> HttpResponse:
         request,
         "partners/operations/volunteers.html",
         {"volunteers": roster, "form": form, "can_add": can_add},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_shift_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a shift: the volunteer themself, their agency's coordinators, or the task force administrator."""
+    user = _user(request)
+    volunteer = selectors.volunteer_get_visible(user=user, pk=pk)
+    form = VolunteerShiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_shift_create(volunteer=volunteer, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Shift recorded."))
+            return redirect("volunteers")
+    title = _("Record a shift for %(name)s") % {"name": str(volunteer)}
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": title, "cancel_url": reverse("volunteers")},
+        status=400 if form.errors else 200,
     )
 
 
