@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("survivors/<int:pk>/refer/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/board/", views.referral_board, name="referral_board"),
+    path("referrals/intake/", views.referral_intake, name="referral_intake"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/<slug:action>/", views.referral_act, name="referral_act"),
     path("tips/", views.tip_list, name="tip_list"),

@@ -257,6 +257,27 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- Intake: whether the agency takes new referrals now -----------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_intake(request: HttpRequest) -> HttpResponse:
+    """The agency's administrator or supervisor pauses or resumes new referrals to it."""
+    user = acting_user(request)
+    if not user.has_role(Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.TASKFORCE_ADMIN):
+        raise PermissionDenied
+    if request.method == "POST":
+        accepting = request.POST.get("accepting_referrals") == "yes"
+        services.referral_intake_set(agency=user.agency, actor=user, accepting_referrals=accepting)
+        if accepting:
+            messages.success(request, _("Your agency accepts new referrals again."))
+        else:
+            messages.success(request, _("New referrals to your agency are paused."))
+        return redirect("referral_intake")
+    intake = getattr(user.agency, "referral_intake", None)
+    accepting = intake.accepting_referrals if intake is not None else True
+    return render(request, "referrals/referral_intake.html", {"accepting": accepting, "intake": intake})
+
+
 # --- One referral ------------------------------------------------------------------------
 def _timeline(referral: Referral) -> list[dict[str, Any]]:
     events = []
