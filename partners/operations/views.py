@@ -7,16 +7,18 @@ visible), writes through ``partners.operations.services`` (403 when refused).
 from __future__ import annotations
 
 import calendar
+import copy
 import csv
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +48,9 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required let only a signed-in person through
 
 
+_Record = TypeVar("_Record", bound=Model)
+
+
 def _form_error(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names, or above the form."""
     if hasattr(exc, "error_dict"):
@@ -53,6 +58,16 @@ def _form_error(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _scratch(record: _Record) -> _Record:
+    """A copy for a ModelForm to validate into.
+
+    ModelForm writes the submitted values onto its instance while validating;
+    on a copy, the record itself stays as stored and the service compares
+    against it, with no second fetch.
+    """
+    return copy.copy(record)
 
 
 def mou_document_response(*, user: User, pk: int) -> FileResponse:
@@ -133,12 +148,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_visible(user=user, pk=pk)
     if not access.can_edit_events_of(user, meeting.host_agency):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST or None, instance=_scratch(meeting))
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(meeting=meeting, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("meeting_detail", pk=meeting.pk)
@@ -367,7 +382,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
         try:
             services.training_create(actor=user, delivered_by=user.agency, audiences=form.audiences(), **fields)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Training logged."))
             return redirect("trainings")
@@ -382,13 +397,11 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_events_of(user, training.delivered_by):
         raise PermissionDenied
     initial = {f"audience_{row.discipline}": row.attendees for row in training.audiences.all()}
-    form = TrainingForm(request.POST or None, instance=training, initial=initial)
+    form = TrainingForm(request.POST or None, instance=_scratch(training), initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in TrainingForm.Meta.fields}
-        # The form wrote its values onto ``training``; the service saves from a fresh copy.
-        current = selectors.training_get_visible(user=user, pk=pk)
         try:
-            services.training_update(training=current, actor=user, audiences=form.audiences(), **fields)
+            services.training_update(training=training, actor=user, audiences=form.audiences(), **fields)
         except ValidationError as exc:
             _form_error(form, exc)
         else:
@@ -430,7 +443,7 @@ def outreach_new(request: HttpRequest) -> HttpResponse:
         try:
             services.outreach_create(actor=user, delivered_by=user.agency, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Outreach logged."))
             return redirect("outreach")
@@ -444,11 +457,10 @@ def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.outreach_get_visible(user=user, pk=pk)
     if not access.can_edit_events_of(user, event.delivered_by):
         raise PermissionDenied
-    form = OutreachForm(request.POST or None, instance=event)
+    form = OutreachForm(request.POST or None, instance=_scratch(event))
     if request.method == "POST" and form.is_valid():
-        current = selectors.outreach_get_visible(user=user, pk=pk)
         try:
-            services.outreach_update(outreach=current, actor=user, **form.cleaned_data)
+            services.outreach_update(outreach=event, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             _form_error(form, exc)
         else:
