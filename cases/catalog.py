@@ -55,6 +55,7 @@ class ServiceType(models.TextChoices):
     PROSECUTION_ADVOCACY = "prosecution_advocacy", _("Prosecution interview advocacy")
     CRIMINAL_ADVOCACY = "criminal_advocacy", _("Criminal justice advocacy/accompaniment")
     CIVIL_LEGAL = "civil_legal", _("Other civil legal assistance")
+    COMPENSATION_APPLICATION = "compensation_application", _("Help with a victim compensation application")
     CRIMINAL_RECORD_RELIEF = "criminal_record_relief", _("Criminal record relief")
     EDUCATION = "education", _("Education (ESL, GED)")
     EMPLOYMENT = "employment", _("Employment and job training")
@@ -109,6 +110,8 @@ CROSSWALK: dict[str, Crosswalk] = {
     S.CRIMINAL_ADVOCACY: Crosswalk("E10", "criminal_justice_advocacy"),
     S.CIVIL_LEGAL: Crosswalk("E11", "civil_legal"),
     S.CRIMINAL_RECORD_RELIEF: Crosswalk("E11", "civil_legal"),
+    # VOCA counts it apart (Q6), not as a service item.
+    S.COMPENSATION_APPLICATION: Crosswalk("", "criminal_justice_advocacy"),
     S.EDUCATION: Crosswalk("", "education"),
     S.EMPLOYMENT: Crosswalk("", "employment"),
     S.LIFE_SKILLS: Crosswalk("", "life_skills"),

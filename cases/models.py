@@ -20,6 +20,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from cases.catalog import ServiceType
 from cases.field_groups import case_permissions, victim_permissions
+from cases.fields import ChoiceSetField
 from partners.models import Agency, User
 
 
@@ -137,6 +138,60 @@ class Citizenship(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class RaceEthnicity(models.TextChoices):
+    # One category per person, as the VOCA report counts it (several races: "multiple").
+    AMERICAN_INDIAN = "american_indian", _("American Indian or Alaska Native")
+    ASIAN = "asian", _("Asian")
+    BLACK = "black", _("Black or African American")
+    HISPANIC = "hispanic", _("Hispanic or Latino")
+    PACIFIC_ISLANDER = "pacific_islander", _("Native Hawaiian or other Pacific Islander")
+    WHITE = "white", _("White non-Latino or Caucasian")
+    OTHER = "other", _("Some other race")
+    MULTIPLE = "multiple", _("Multiple races")
+    DECLINED = "declined", _("Declined to answer")
+    NOT_ASKED = "not_asked", _("Not asked")
+
+
+class Victimization(models.TextChoices):
+    """Victimizations besides the trafficking itself (VOCA Q5A); the trafficking type gives the rest."""
+
+    ADULT_PHYSICAL_ASSAULT = "adult_physical_assault", _("Adult physical assault")
+    ADULT_SEXUAL_ASSAULT = "adult_sexual_assault", _("Adult sexual assault")
+    ADULTS_ABUSED_AS_CHILDREN = "adults_abused_as_children", _("Adult sexually abused or assaulted as a child")
+    ARSON = "arson", _("Arson")
+    BULLYING = "bullying", _("Bullying")
+    BURGLARY = "burglary", _("Burglary")
+    CHILD_PHYSICAL_ABUSE = "child_physical_abuse", _("Child physical abuse or neglect")
+    CHILD_PORNOGRAPHY = "child_pornography", _("Child pornography")
+    CHILD_SEXUAL_ABUSE = "child_sexual_abuse", _("Child sexual abuse or assault")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic and/or family violence")
+    DUI = "dui", _("DUI/DWI incident")
+    ELDER_ABUSE = "elder_abuse", _("Elder abuse or neglect")
+    HATE_CRIME = "hate_crime", _("Hate crime")
+    IDENTITY_THEFT = "identity_theft", _("Identity theft, fraud or financial crime")
+    KIDNAPPING_NON_CUSTODIAL = "kidnapping_non_custodial", _("Kidnapping (non-custodial)")
+    KIDNAPPING_CUSTODIAL = "kidnapping_custodial", _("Kidnapping (custodial)")
+    MASS_VIOLENCE = "mass_violence", _("Mass violence")
+    OTHER_VEHICULAR = "other_vehicular", _("Other vehicular victimization")
+    ROBBERY = "robbery", _("Robbery")
+    STALKING = "stalking", _("Stalking or harassment")
+    HOMICIDE_SURVIVOR = "homicide_survivor", _("Survivor of a homicide victim")
+    TEEN_DATING = "teen_dating", _("Teen dating victimization")
+    TERRORISM = "terrorism", _("Terrorism")
+    OTHER = "other", _("Other")
+
+
+class SpecialClassification(models.TextChoices):
+    DEAF = "deaf", _("Deaf or hard of hearing")
+    HOMELESS = "homeless", _("Homeless")
+    IMMIGRANT = "immigrant", _("Immigrant, refugee or asylum seeker")
+    LGBTQ = "lgbtq", _("LGBTQ")
+    VETERAN = "veteran", _("Veteran")
+    DISABILITY = "disability", _("Victim with a disability")
+    LIMITED_ENGLISH = "limited_english", _("Limited English proficiency")
+    OTHER = "other", _("Other")
+
+
 class VictimStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed victim")
     POTENTIAL = "potential", _("Potential victim")
@@ -174,6 +229,15 @@ class Victim(models.Model):
         _("citizenship"), max_length=20, choices=Citizenship.choices, default=Citizenship.UNKNOWN
     )
     primary_language = models.CharField(_("primary language"), max_length=40, blank=True)
+    race_ethnicity = models.CharField(
+        _("race or ethnicity"), max_length=20, choices=RaceEthnicity.choices, default=RaceEthnicity.NOT_ASKED
+    )
+    victimizations = ChoiceSetField(
+        _("other victimizations"),
+        choice_set=Victimization.choices,
+        help_text=_("Crimes suffered besides the trafficking itself."),
+    )
+    special_classifications = ChoiceSetField(_("special classifications"), choice_set=SpecialClassification.choices)
     status = models.CharField(_("status"), max_length=10, choices=VictimStatus.choices, default=VictimStatus.POTENTIAL)
     referral_source = models.CharField(
         _("referral source"), max_length=24, choices=ReferralSource.choices, default=ReferralSource.UNKNOWN

@@ -24,7 +24,19 @@ from cases.field_groups import (
     CaseGroup,
     VictimGroup,
 )
-from cases.models import Arrest, Case, Charge, Consent, Disposition, Note, ServiceEvent, Suspect, Victim
+from cases.models import (
+    Arrest,
+    Case,
+    Charge,
+    Consent,
+    Disposition,
+    Note,
+    ServiceEvent,
+    SpecialClassification,
+    Suspect,
+    Victim,
+    Victimization,
+)
 
 VICTIM_GROUP_FIELDS = tuple(name for fields in VICTIM_FIELDS.values() for name in fields)
 CASE_GROUP_FIELDS = tuple(name for fields in CASE_FIELDS.values() for name in fields)
@@ -172,6 +184,10 @@ class VictimSerializer(serializers.ModelSerializer):
     services = ServiceEventSerializer(
         many=True, required=False, help_text="Present only when the `services` group is readable."
     )
+    victimizations = serializers.ListField(child=serializers.ChoiceField(choices=Victimization.choices), required=False)
+    special_classifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=SpecialClassification.choices), required=False
+    )
 
     class Meta:
         model = Victim
@@ -201,6 +217,11 @@ class VictimSerializer(serializers.ModelSerializer):
 class VictimWriteSerializer(serializers.ModelSerializer):
     """Create (``pseudonym`` and ``trafficking_type`` required) or partial update.
     Unknown or derived fields answer 400; fields outside your writable groups 403."""
+
+    victimizations = serializers.ListField(child=serializers.ChoiceField(choices=Victimization.choices), required=False)
+    special_classifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=SpecialClassification.choices), required=False
+    )
 
     class Meta:
         model = Victim

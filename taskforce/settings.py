@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "referral-deadlines": {"task": "referrals.deadlines", "schedule": crontab(minute="*/15")},
     # 14:30 UTC: early morning in the task force's time zone, so the email waits at the start of the day.
     "mou-expiry-reminders": {"task": "partners.mou_expiry_reminders", "schedule": crontab(hour=14, minute=30)},
+    # The 1st of the month, after midnight in the task force's time zone: the month (and quarter) just closed.
+    "reports-schedule-due": {
+        "task": "reporting.schedule_due",
+        "schedule": crontab(day_of_month="1", hour=8, minute=0),
+    },
+    "submission-reminders": {"task": "reporting.submission_reminders", "schedule": crontab(hour=15, minute=0)},
 }
 
 # --- Email -------------------------------------------------------------------

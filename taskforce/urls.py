@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("partners.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("referrals.api_urls")),
+    path("", include("reporting.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
@@ -25,4 +26,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.agreement_urls")),
     path("", include("referrals.urls")),
+    path("", include("reporting.urls")),
 ]

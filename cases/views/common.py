@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
+from cases.fields import ChoiceSetField
 from partners.models import User
 
 
@@ -36,6 +37,11 @@ def field_values(obj: models.Model, names: Iterable[str]) -> list[tuple[Any, Any
     rows = []
     for name in names:
         field = obj._meta.get_field(name)
-        value = getattr(obj, f"get_{name}_display")() if getattr(field, "choices", None) else getattr(obj, name)
+        if isinstance(field, ChoiceSetField):
+            value = ", ".join(field.labels(getattr(obj, name)))
+        elif getattr(field, "choices", None):
+            value = getattr(obj, f"get_{name}_display")()
+        else:
+            value = getattr(obj, name)
         rows.append((getattr(field, "verbose_name", name), value))
     return rows
