@@ -56,6 +56,10 @@ def can_read_mou_document(user: User, mou: MOU) -> bool:
     return user.is_active and any(party.pk == user.agency_id for party in mou.parties.all())
 
 
+def can_read_committees(user: User) -> bool:
+    return user.is_active
+
+
 def can_manage_committees(user: User) -> bool:
     return is_taskforce_admin(user)
 

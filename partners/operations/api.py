@@ -15,18 +15,21 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partners.models import MOU, Meeting, OutreachEvent, TrainingEvent, User, Volunteer
-from partners.operations import selectors, services
+from partners.operations import access, selectors, services
 from partners.operations.serializers import (
     AttendanceReadSerializer,
     AttendanceSerializer,
     MeetingSerializer,
+    MOUDocumentSerializer,
     MOUSerializer,
     OutreachSerializer,
     TrainingSerializer,
@@ -113,14 +116,37 @@ class MOUViewSet(_Base):
         return mou
 
     @extend_schema(
+        methods=["GET"],
+        description="The signed document, to members of the parties and task force administrators only.",
+        request=None,
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(description="The signed document."),
+            (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The signed document."),
             404: OpenApiResponse(description="No document, or not for you."),
-        }
+        },
     )
-    @action(detail=True, methods=["get"])
-    def document(self, request: Request, pk: str) -> FileResponse:
-        return mou_document_response(user=_caller(request), pk=int(pk))
+    @extend_schema(
+        methods=["POST"],
+        description="Store the signed document (multipart, field `document`): for whoever may update the MOU.",
+        request={"multipart/form-data": MOUDocumentSerializer},
+        responses={
+            200: OpenApiResponse(response=MOUSerializer, description="The MOU, with its new signed document."),
+            400: OpenApiResponse(description="Not a PDF, larger than 20 MB, empty, or missing."),
+            403: OpenApiResponse(description="Only whoever manages MOUs uploads their documents."),
+            404: OpenApiResponse(description="No such MOU."),
+        },
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def document(self, request: Request, pk: str) -> FileResponse | Response:
+        """GET the signed document (parties and administrators; 404 to anyone else); POST a new one."""
+        actor = _caller(request)
+        if request.method != "POST":
+            return mou_document_response(user=actor, pk=int(pk))
+        mou = self.get_object()
+        if not access.can_manage_mous(actor):  # before reading the file: a refusal says nothing about it
+            raise exceptions.PermissionDenied("Only the task force administrator manages MOUs.")
+        serializer = MOUDocumentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._saved(_call(services.mou_document_set, mou=mou, actor=actor, **serializer.validated_data))
 
 
 @extend_schema(tags=["meetings"])

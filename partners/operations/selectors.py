@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners.models import (
     MOU,
     Agency,
+    Committee,
     Meeting,
     MeetingAgencyAttendance,
     MeetingAttendance,
@@ -287,6 +288,22 @@ def partner_overview(*, user: User) -> list[PartnerRow]:
             )
         )
     return rows
+
+
+# --- Committees -----------------------------------------------------------------------
+def committees_visible_to(*, user: User) -> QuerySet[Committee]:
+    """Every signed-in member reads the committees, their chairs and members."""
+    if not access.can_read_committees(user):
+        return Committee.objects.none()
+    members = User.objects.select_related("agency").order_by("last_name", "first_name", "username")
+    return Committee.objects.select_related("chair__agency").prefetch_related(Prefetch("members", queryset=members))
+
+
+def committee_get_visible(*, user: User, pk: int) -> Committee:
+    try:
+        return committees_visible_to(user=user).get(pk=pk)
+    except Committee.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 # --- Volunteers -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from partners.models import (
     Volunteer,
 )
 from partners.operations import access
+from partners.operations.forms import validate_mou_document
 from partners.operations.models import AudienceDiscipline, MOUStatus
 
 
@@ -61,6 +62,14 @@ class MOUSerializer(serializers.ModelSerializer):
         if not mou.document or not access.can_read_mou_document(_caller(self), mou):
             return None
         return reverse("mou_document", args=[mou.pk])
+
+
+class MOUDocumentSerializer(serializers.Serializer):
+    """The signed MOU, uploaded as multipart form data: a PDF of at most 20 MB (as in the browser)."""
+
+    document = serializers.FileField(
+        validators=[validate_mou_document], help_text="The signed MOU as a PDF, at most 20 MB."
+    )
 
 
 class MeetingSerializer(serializers.ModelSerializer):

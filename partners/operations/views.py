@@ -1,4 +1,4 @@
-"""Browser pages: the task force calendar, meetings, partners, training and outreach logs, volunteers.
+"""Browser pages: the task force calendar, meetings, committees, partners, training and outreach logs, volunteers.
 
 Thin: records come through ``partners.operations.selectors`` (404 when not
 visible), writes through ``partners.operations.services`` (403 when refused).
@@ -18,7 +18,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,14 +31,17 @@ from partners.models import Agency, User
 from partners.operations import access, selectors, services
 from partners.operations.forms import (
     AttendanceForm,
+    CommitteeForm,
     MeetingForm,
     MinutesForm,
     MOUDocumentForm,
+    MOUEditForm,
     MOUForm,
     MOUTransitionForm,
     OnboardingForm,
     OutreachForm,
     TrainingForm,
+    VolunteerDetailsForm,
     VolunteerForm,
     VolunteerShiftForm,
 )
@@ -332,6 +336,37 @@ def mou_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def mou_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An MOU's details, for whoever manages MOUs. Renewing is entering the new expiry date; an
+    expired MOU may be made active again in the same step (``mou_transition`` decides whether it may)."""
+    user = _user(request)
+    mou = selectors.mou_get_visible(user=user, pk=pk)
+    if not access.can_manage_mous(user):
+        raise PermissionDenied
+    title = _("Edit the MOU %(title)s") % {"title": mou.title}
+    form = MOUEditForm(request.POST or None, instance=_scratch(mou), renewable=mou.status == MOUStatus.EXPIRED)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.mou_update(mou=mou, actor=user, parties=list(form.cleaned_data["parties"]), **form.changes())
+                if form.cleaned_data.get("reactivate"):
+                    services.mou_transition(mou=mou, actor=user, status=MOUStatus.ACTIVE)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("MOU saved."))
+            return redirect("partners_overview")
+    context = {
+        "form": form,
+        "title": title,
+        "intro": _("Status: %(status)s.") % {"status": mou.get_status_display()},
+        "cancel_url": reverse("partners_overview"),
+    }
+    return render(request, "partners/operations/simple_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
 @require_http_methods(["POST"])
 def mou_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move an MOU to one of its legal next states (the buttons on the partners page)."""
@@ -349,6 +384,67 @@ def mou_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("MOU status changed to %(status)s.") % {"status": mou.get_status_display()})
             return redirect("partners_overview")
     return _partners_page(request, transition_form=form, status=400)
+
+
+# --- Committees -----------------------------------------------------------------------
+@login_required
+@require_GET
+def committees(request: HttpRequest) -> HttpResponse:
+    """Every signed-in member reads the committees; the task force administrator adds and changes them."""
+    user = _user(request)
+    context = {
+        "committees": selectors.committees_visible_to(user=user).order_by("-active", "name"),
+        "can_manage": access.can_manage_committees(user),
+    }
+    return render(request, "partners/operations/committees.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_manage_committees(user):
+        raise PermissionDenied
+    form = CommitteeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_create(actor=user, members=form.members(), **form.changes())
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Committee added."))
+            return redirect("committees")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": _("Add a committee"), "cancel_url": reverse("committees")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_visible(user=user, pk=pk)
+    if not access.can_manage_committees(user):
+        raise PermissionDenied
+    title = _("Edit the committee %(name)s") % {"name": committee.name}
+    form = CommitteeForm(request.POST or None, instance=_scratch(committee))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_update(committee=committee, actor=user, members=form.members(), **form.changes())
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Committee saved."))
+            return redirect("committees")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": title, "cancel_url": reverse("committees")},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Trainings and outreach -----------------------------------------------------------
@@ -491,10 +587,74 @@ def volunteers(request: HttpRequest) -> HttpResponse:
             services.volunteer_create(actor=user, agency=user.agency, **form.cleaned_data)
             messages.success(request, _("Volunteer added."))
             return redirect("volunteers")
+    rows = [(volunteer, access.can_manage_volunteers_of(user, volunteer.agency)) for volunteer in roster]
     return render(
         request,
         "partners/operations/volunteers.html",
-        {"volunteers": roster, "form": form, "can_add": can_add},
+        {"rows": rows, "form": form, "can_add": can_add},
+    )
+
+
+def _volunteer_agencies(user: User) -> QuerySet[Agency] | None:
+    """The agencies a new volunteer may be added to, when the user may choose (the task force
+    administrator); None when it can only be their own agency."""
+    if access.is_taskforce_admin(user):
+        return Agency.objects.active().order_by("name")
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_new(request: HttpRequest) -> HttpResponse:
+    """A new volunteer with every detail: their agency's coordinators, or the task force administrator."""
+    user = _user(request)
+    agencies = _volunteer_agencies(user)
+    if agencies is None and not access.can_manage_volunteers_of(user, user.agency):
+        raise PermissionDenied
+    form = VolunteerDetailsForm(
+        request.POST or None, agencies=agencies, initial={"agency": user.agency_id} if agencies is not None else None
+    )
+    if request.method == "POST" and form.is_valid():
+        agency = form.cleaned_data["agency"] if agencies is not None else user.agency
+        try:
+            services.volunteer_create(actor=user, agency=agency, **form.changes())
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Volunteer added."))
+            return redirect("volunteers")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": _("Add a volunteer"), "cancel_url": reverse("volunteers")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A volunteer's details: whoever may update them through the API (their agency's coordinators,
+    the task force administrator). 404 when the volunteer is not visible, 403 when visible only."""
+    user = _user(request)
+    volunteer = selectors.volunteer_get_visible(user=user, pk=pk)
+    if not access.can_manage_volunteers_of(user, volunteer.agency):
+        raise PermissionDenied
+    title = _("Edit the volunteer %(name)s") % {"name": str(volunteer)}
+    form = VolunteerDetailsForm(request.POST or None, instance=_scratch(volunteer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_update(volunteer=volunteer, actor=user, **form.changes())
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Volunteer saved."))
+            return redirect("volunteers")
+    return render(
+        request,
+        "partners/operations/simple_form.html",
+        {"form": form, "title": title, "cancel_url": reverse("volunteers")},
+        status=400 if form.errors else 200,
     )
 
 
