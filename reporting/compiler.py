@@ -60,6 +60,15 @@ def validate(definition: MeasureDefinition) -> None:
     dimension = definition.dimension
     if "field" in dimension:
         _checked(population, {dimension["field"]: None}, code=code)
+        labels = {str(label) for label in dimension.get("categories", [])}
+        if "bins" in dimension:
+            named = {label for _low, _high, label in dimension["bins"]} | {dimension["missing"]}
+        else:
+            named = set(dimension.get("map", {}).values()) | (
+                {dimension["default"]} if "default" in dimension else set()
+            )
+        if not named <= labels:
+            raise ValidationError(f"{code}: the dimension names categories it does not list: {sorted(named - labels)}.")
     for category in dimension.get("categories", []):
         if isinstance(category, dict):
             _checked(population, category["where"], code=code)
@@ -184,18 +193,16 @@ def compute(definition: MeasureDefinition, scope: Scope) -> Result:
             category["label"]: _number(rows.filter(**category["where"]).aggregate(n=aggregate)["n"])
             for category in categories
         }
+    mapping = dimension.get("map")
+    if mapping and "default" not in dimension:
+        # Values the map does not name are outside this measure (a service with no VOCA item).
+        rows = rows.filter(**{f"{dimension['field']}__in": [_when_value(raw) for raw in mapping]})
     grouped = (
         rows.annotate(measure_category=_category_expression(dimension)).values("measure_category").annotate(n=aggregate)
     )
     counts = {str(row["measure_category"]): _number(row["n"]) for row in grouped}
     # Every category appears, zeros included, in the questionnaire's order.
-    result: dict[str, Number] = {str(label): counts.pop(str(label), 0) for label in categories}
-    leftover = sum(counts.values())
-    if leftover:
-        # A value the map does not know lands in the last (catch-all) category, never silently lost.
-        last = str(categories[-1])
-        result[last] = result[last] + leftover
-    return result
+    return {str(label): counts.get(str(label), 0) for label in categories}
 
 
 def difference(results: dict[str, Result], definition: MeasureDefinition) -> Result:
