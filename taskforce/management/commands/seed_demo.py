@@ -21,6 +21,7 @@ class Command(BaseCommand):
         from partners import demo
         from partners.operations import demo as operations_demo
         from referrals import demo as referrals_demo
+        from reporting import demo as reporting_demo
 
         # Seeded history notifies no one: the demo's referral and reminder emails are not sent.
         email_backend = settings.EMAIL_BACKEND
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             cases_created = cases_demo.seed()
             # Then the referrals between the agencies, each step by the persona who takes it (referrals.demo).
             referrals_created = referrals_demo.seed()
+            # Last, the grants and the reports compiled from everything above, by the task force administrator.
+            reporting_created = reporting_demo.seed()
         finally:
             settings.EMAIL_BACKEND = email_backend
         self.stdout.write(
@@ -57,4 +60,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(f"Demo referrals ready: {referrals_created['referrals']} referrals created.")
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo grants ready: {reporting_created['awards']} awards, {reporting_created['time_entries']} "
+                f"time entries, {reporting_created['expenditures']} expenditures, "
+                f"{reporting_created['submissions']} partner submissions and {reporting_created['runs']} reports."
+            )
         )
