@@ -1,0 +1,93 @@
+"""The schedule: on the 1st, the month just closed for monthly awards and the quarter just closed for all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.conf import settings
+
+from reporting import services
+from reporting.models import Award, ReportRun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def awards(personas):
+    quarterly = Award.objects.create(
+        funder="ovc",
+        program="HT services",
+        award_number="OVC-1",
+        recipient=personas["advocate"].agency,
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2028, 9, 30),
+        reports=["ovc_ht"],
+    )
+    monthly = Award.objects.create(
+        funder="state_voca",
+        program="VOCA",
+        award_number="VOCA-1",
+        recipient=personas["advocate2"].agency,
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2026, 9, 30),
+        cadence="monthly",
+        reports=["voca", "state"],
+    )
+    Award.objects.create(
+        funder="bja",
+        program="Closed",
+        award_number="BJA-OLD",
+        recipient=personas["detective"].agency,
+        starts_on=date(2020, 10, 1),
+        ends_on=date(2023, 9, 30),
+        reports=["bja_ecm"],
+    )
+    return quarterly, monthly
+
+
+def _periods() -> set[tuple[str, str, date, date]]:
+    return {
+        (run.report, run.award.award_number, run.period_start, run.period_end)
+        for run in ReportRun.objects.select_related("award")
+    }
+
+
+def test_the_first_of_january_queues_december_and_the_first_fiscal_quarter(awards, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        started = services.reports_schedule_due(today=date(2026, 1, 1))
+
+    assert started == 5
+    assert _periods() == {
+        ("ovc_ht", "OVC-1", date(2025, 10, 1), date(2025, 12, 31)),
+        ("voca", "VOCA-1", date(2025, 12, 1), date(2025, 12, 31)),
+        ("state", "VOCA-1", date(2025, 12, 1), date(2025, 12, 31)),
+        ("voca", "VOCA-1", date(2025, 10, 1), date(2025, 12, 31)),
+        ("state", "VOCA-1", date(2025, 10, 1), date(2025, 12, 31)),
+    }
+    assert all(run.scheduled and run.requested_by is None for run in ReportRun.objects.all())
+
+
+def test_a_second_beat_on_the_same_day_queues_nothing_more(awards, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.reports_schedule_due(today=date(2026, 1, 1))
+        again = services.reports_schedule_due(today=date(2026, 1, 1))
+
+    assert again == 0
+    assert ReportRun.objects.count() == 5
+
+
+def test_a_month_that_closes_no_quarter_queues_only_monthly_awards(awards, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.reports_schedule_due(today=date(2026, 2, 1))
+
+    assert _periods() == {
+        ("voca", "VOCA-1", date(2026, 1, 1), date(2026, 1, 31)),
+        ("state", "VOCA-1", date(2026, 1, 1), date(2026, 1, 31)),
+    }
+
+
+def test_the_beat_entry_runs_the_schedule_on_the_first_of_each_month():
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-schedule-due"]
+    assert entry["task"] == "reporting.schedule_due"
+    assert entry["schedule"].day_of_month == {1}
