@@ -1,7 +1,11 @@
-"""URL patterns of one part of the reporting app (filled in with that part)."""
+"""URL patterns of the task force dashboard (``/dashboard/``)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from reporting import views_dashboard
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views_dashboard.dashboard_page, name="dashboard"),
+]

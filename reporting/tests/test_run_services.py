@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,7 @@ from reporting import services
 from reporting.models import Award, MeasureDefinition, ReportRun, RunStatus
 
 pytestmark = pytest.mark.django_db
-Q2 = {"period_start": date(2026, 1, 1), "period_end": date(2026, 3, 31)}
+Q2: dict[str, Any] = {"period_start": date(2026, 1, 1), "period_end": date(2026, 3, 31)}
 
 
 @pytest.mark.parametrize("username", ["detective", "advocate", "auditor", "agent"])

@@ -79,7 +79,7 @@ def two_workers() -> Iterator[list[subprocess.Popen[str]]]:
 
 def _workers_idle() -> bool:
     with app.connection_for_read() as connection:
-        queued = connection.default_channel.client.llen("celery")
+        queued = connection.default_channel.client.llen("celery")  # type: ignore[attr-defined]
     inspect = app.control.inspect(timeout=1)
     busy = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
     return queued == 0 and not any(busy)

@@ -1,0 +1,37 @@
+"""The task force dashboard page: aggregates for every signed-in member, small counts hidden
+from everyone but administrators and analysts (``reporting.access.sees_small_counts``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.views.common import acting_user
+from reporting import dashboard
+from reporting.access import sees_small_counts
+
+
+def _year(request: HttpRequest, choices: list[int]) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and int(value) in choices else None
+
+
+@login_required
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    years = dashboard.available_years(today)
+    year = _year(request, years)
+    by: dashboard.Granularity = "quarter" if request.GET.get("by") == "quarter" else "month"
+    window = dashboard.dashboard_window(year=year, by=by, today=today)
+    suppress = not sees_small_counts(acting_user(request))
+    context = {
+        "window": window,
+        "years": years,
+        "suppressed": suppress,
+        **dashboard.dashboard_context(window, suppress=suppress),
+    }
+    return render(request, "reporting/dashboard.html", context)
