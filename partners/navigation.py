@@ -26,6 +26,7 @@ def navigation_for(user: Any) -> list[NavItem]:
         NavItem(_("Directory"), reverse("directory"), "directory"),
         NavItem(_("Calendar"), reverse("calendar"), "calendar"),
     ]
+    items.append(NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"))
     # Permission strings, not cases.access: partners does not import cases.
     if user.has_perm("cases.view_victim_profile"):
         items.append(NavItem(_("Survivors"), reverse("victim_list"), "victim_list"))
@@ -37,6 +38,8 @@ def navigation_for(user: Any) -> list[NavItem]:
     if user.has_role(Role.TASKFORCE_ADMIN):
         items.append(NavItem(_("Referral board"), reverse("referral_board"), "referral_board"))
         items.append(NavItem(_("Tips"), reverse("tip_list"), "tip_list"))
+    if user.has_role(Role.TASKFORCE_ADMIN, Role.ANALYST):
+        items.append(NavItem(_("Reports"), reverse("report_runs"), "report_runs"))
     if operations_access.can_see_volunteer_roster(user) or user.has_role(Role.VOLUNTEER):
         items.append(NavItem(_("Volunteers"), reverse("volunteers"), "volunteers"))
     if access.can_manage_users_of(user, user.agency):

@@ -384,6 +384,7 @@ SPECTACULAR_SETTINGS = {
         "OutreachKindEnum": "partners.operations.models.OutreachKind",
         "AgencyKindEnum": "partners.roles.AgencyKind",
         "MOUStatusEnum": "partners.operations.models.MOUStatus",
+        "ReportRunStatusEnum": "reporting.models.RunStatus",
     },
 }
 
