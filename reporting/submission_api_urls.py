@@ -1,7 +1,16 @@
-"""URL patterns of one part of the reporting app (filled in with that part)."""
+"""API of partner monthly submissions, under /api/v1/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from reporting.submission_api import SubmissionViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("reports/submissions", SubmissionViewSet, basename="report-submission")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include(router.urls)),
+]

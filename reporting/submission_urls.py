@@ -1,7 +1,13 @@
-"""URL patterns of one part of the reporting app (filled in with that part)."""
+"""Browser pages of partner monthly submissions, under /reports/submissions/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from reporting import views_submissions as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.submission_tracker_view, name="submission_tracker"),
+    path("new/", views.submission_new, name="submission_new"),
+    path("upload/", views.submission_upload, name="submission_upload"),
+]

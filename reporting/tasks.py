@@ -23,3 +23,19 @@ def reports_schedule_due_task() -> int:
     """On the 1st of each month: queue the month and the quarter that just closed for every active award."""
     with audit_system("task:reporting.schedule_due"):
         return reports_schedule_due()
+
+
+@shared_task(
+    name="reporting.submission_reminders",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def submission_reminders_task() -> int:
+    """Daily: politely remind partners whose previous month's figures are still missing after the 5th,
+    then weekly until they arrive."""
+    from reporting.submissions import submission_reminders_send
+
+    with audit_system("task:reporting.submission_reminders"):
+        return submission_reminders_send()
