@@ -39,6 +39,7 @@ VICTIM_FIELDS: dict[str, tuple[str, ...]] = {
         "trafficking_type",
         "gender",
         "age_group",
+        "age_at_intake",
         "citizenship",
         "primary_language",
         "race_ethnicity",
@@ -71,6 +72,8 @@ CASE_FIELDS: dict[str, tuple[str, ...]] = {
     CaseGroup.PROSECUTION: (),
 }
 
+# Computed by cases.services from the date of birth or the estimated age; never written directly.
+VICTIM_DERIVED_FIELDS = frozenset({"age_group", "age_at_intake"})
 # A confidentiality-covered owner's groups that reach another agency only by consent.
 CONSENT_ONLY_GROUPS = frozenset(
     {VictimGroup.IDENTITY, VictimGroup.CONTACT, VictimGroup.IMMIGRATION, VictimGroup.SERVICES}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.catalog import ServiceType
-from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_FIELDS, VictimGroup
+from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_DERIVED_FIELDS, VICTIM_FIELDS, VictimGroup
 from cases.models import (
     AgeGroup,
     CaseOrigin,
@@ -47,7 +47,9 @@ def _date_field(label: Any, *, required: bool = True, initial: Any = None) -> fo
 
 # Fields of a group that the person edits; ``age_group`` is derived by the services.
 EDITABLE_VICTIM_FIELDS: dict[str, tuple[str, ...]] = {
-    group: tuple(name for name in fields if name != "age_group") for group, fields in VICTIM_FIELDS.items() if fields
+    group: tuple(name for name in fields if name not in VICTIM_DERIVED_FIELDS)
+    for group, fields in VICTIM_FIELDS.items()
+    if fields
 }
 
 

@@ -225,6 +225,8 @@ class Victim(models.Model):
     # Derived by cases.services from the date of birth or the estimated age, so
     # reports read the age group without touching the date of birth.
     age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    # Derived the same way, in years: reports bin it (VOCA age bands) without the date of birth.
+    age_at_intake = models.PositiveSmallIntegerField(_("age at intake"), null=True, blank=True)
     citizenship = models.CharField(
         _("citizenship"), max_length=20, choices=Citizenship.choices, default=Citizenship.UNKNOWN
     )

@@ -25,6 +25,7 @@ from cases.field_groups import (
     CONSENTABLE_GROUPS,
     OWNER_ONLY_GROUPS,
     PII_GROUPS,
+    VICTIM_DERIVED_FIELDS,
     CaseGroup,
     VictimGroup,
     case_field_group,
@@ -66,21 +67,34 @@ class FieldGroupDenied(PermissionDenied):
 
 
 # --- Survivors -----------------------------------------------------------------
-def _age_group(*, date_of_birth: date | None, estimated_age: int | None, on: date) -> str:
-    """Age at intake, from the date of birth when known, else the estimate."""
+def _age_at(*, date_of_birth: date | None, estimated_age: int | None, on: date) -> int | None:
+    """Age at intake in years, from the date of birth when known, else the estimate."""
     if date_of_birth is not None:
-        years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-        return AgeGroup.MINOR if years < ADULT_AGE else AgeGroup.ADULT
-    if estimated_age is not None:
-        return AgeGroup.MINOR if estimated_age < ADULT_AGE else AgeGroup.ADULT
-    return AgeGroup.UNKNOWN
+        return max(0, on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day)))
+    return estimated_age
+
+
+def _age_group(*, date_of_birth: date | None, estimated_age: int | None, on: date) -> str:
+    years = _age_at(date_of_birth=date_of_birth, estimated_age=estimated_age, on=on)
+    if years is None:
+        return AgeGroup.UNKNOWN
+    return AgeGroup.MINOR if years < ADULT_AGE else AgeGroup.ADULT
+
+
+def _derive_age(victim: Victim) -> None:
+    victim.age_at_intake = _age_at(
+        date_of_birth=victim.date_of_birth, estimated_age=victim.estimated_age, on=victim.intake_date
+    )
+    victim.age_group = _age_group(
+        date_of_birth=victim.date_of_birth, estimated_age=victim.estimated_age, on=victim.intake_date
+    )
 
 
 def _victim_groups_of(fields: Iterable[str]) -> dict[str, str]:
     mapping = {}
     for name in fields:
         group = victim_field_group(name)
-        if group is None or name == "age_group":
+        if group is None or name in VICTIM_DERIVED_FIELDS:
             raise ValidationError({name: _("Unknown or derived field.")})
         mapping[name] = group
     return mapping
@@ -112,9 +126,7 @@ def victim_create(*, actor: User, pseudonym: str, trafficking_type: str, **field
         created_by=actor,
         **fields,
     )
-    victim.age_group = _age_group(
-        date_of_birth=victim.date_of_birth, estimated_age=victim.estimated_age, on=victim.intake_date
-    )
+    _derive_age(victim)
     victim.full_clean()
     victim.save()
     _log_pii_change(victim, groups & PII_GROUPS)
@@ -131,9 +143,7 @@ def victim_update(*, victim: Victim, actor: User, changes: Mapping[str, Any]) ->
         raise FieldGroupDenied(denied)
     for name, value in changes.items():
         setattr(victim, name, value)
-    victim.age_group = _age_group(
-        date_of_birth=victim.date_of_birth, estimated_age=victim.estimated_age, on=victim.intake_date
-    )
+    _derive_age(victim)
     victim.full_clean()
     victim.save()
     _log_pii_change(victim, set(touched.values()) & PII_GROUPS)

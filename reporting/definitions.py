@@ -1,8 +1,9 @@
-"""Version 1 of the shipped measure definitions, loaded by a data migration.
+"""Version 1 of the shipped measure definitions, written out as code for reading.
 
-This module is frozen once a migration has loaded it: a changed questionnaire
-becomes ``V2`` beside it (and a new migration), so locked runs keep meaning
-what they meant. Rows marked inferred in grant-measures.md are here as data for
+The data migration loads the frozen copy in ``reporting/measures/v1.json``;
+a test keeps the two equal. A changed questionnaire, or a catalogue change that
+alters these rows, becomes version 2 (a new file and a migration), so locked
+runs keep meaning what they meant. Rows marked inferred in grant-measures.md are here as data for
 the same reason: the official questionnaire replaces them without a code change.
 Category labels are the questionnaires' own wording, in English.
 """
@@ -115,9 +116,9 @@ VOCA_RACE = _map(
         NOT_TRACKED,
     ],
 )
-# Age at intake: the estimated age is a reporting attribute; the date of birth is identity and stays out.
+# Age at intake, derived by cases.services from the date of birth or the estimate: the date itself stays out.
 VOCA_AGE = {
-    "field": "victim__estimated_age",
+    "field": "victim__age_at_intake",
     "bins": [[0, 12, "0-12"], [13, 17, "13-17"], [18, 24, "18-24"], [25, 59, "25-59"], [60, 200, "60 and older"]],
     "missing": NOT_REPORTED,
     "categories": ["0-12", "13-17", "18-24", "25-59", "60 and older", NOT_REPORTED, NOT_TRACKED],

@@ -27,7 +27,7 @@ from reporting.models import (
     SpendState,
     SubmissionItem,
 )
-from reporting.submissions import month_parse
+from reporting.submissions import FIGURE_MAX, month_parse
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -71,7 +71,11 @@ class SubmissionForm(forms.Form):
             self.fields = {"agency": _agency_field(agencies), **self.fields}
         for item, label in SubmissionItem.choices:
             self.fields[f"item_{item}"] = forms.IntegerField(
-                label=label, min_value=0, required=False, widget=forms.NumberInput(attrs={"min": 0, "step": 1})
+                label=label,
+                min_value=0,
+                max_value=FIGURE_MAX,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "step": 1}),
             )
 
     def clean(self) -> dict[str, Any]:

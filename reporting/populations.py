@@ -24,7 +24,7 @@ _VICTIM_ATTRIBUTES = (
     "trafficking_type",
     "gender",
     "age_group",
-    "estimated_age",
+    "age_at_intake",
     "citizenship",
     "race_ethnicity",
     "victimizations",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from reporting.models import Award, Cadence, MeasureDefinition, ReportKind, Repo
 logger = logging.getLogger(__name__)
 
 FEDERAL_FISCAL_YEAR_START_MONTH = 10
+# Far above the longest compile (a statewide year takes about 20 s; README, benchmark).
+RUN_ABANDONED_AFTER = timedelta(hours=1)
 
 
 def definition_version_for(*, report: str, period_start: date, period_end: date) -> int:
@@ -44,6 +46,14 @@ def _validate_request(*, report: str, period_start: date, period_end: date, awar
         errors["period_end"] = _("The period must end on or after the day it starts.")
     elif (period_end - period_start).days > 366:
         errors["period_end"] = _("A report covers at most one year.")
+    else:
+        start_month = award.fiscal_year_start_month if award else FEDERAL_FISCAL_YEAR_START_MONTH
+        year_start = compiler.fiscal_year_start(period_start, start_month=start_month)
+        if compiler.fiscal_year_start(period_end, start_month=start_month) != year_start:
+            # "New in the fiscal year" has one year to count in; a period across two would miscount.
+            errors["period_end"] = _(
+                "The period crosses into the next fiscal year (it starts on %(start)s). Run each year apart."
+            ) % {"start": year_start.replace(year=year_start.year + 1).isoformat()}
     if award is not None and report in ReportKind.values and award.reports and report not in award.reports:
         errors["award"] = _("This award does not file the %(report)s report.") % {"report": ReportKind(report).label}
     if errors:
@@ -98,8 +108,13 @@ def _enqueue(run_id: int) -> None:
 def report_run_compile(*, run_id: int) -> bool:
     """Compute every measure of a queued run. A second start of the same run (a
     redelivered task, a second worker) finds it no longer queued and does nothing."""
-    claimed = ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=0
+    now = timezone.now()
+    # A run left "running" by a worker that died long ago is taken over; a live one is not.
+    abandoned = Q(status=RunStatus.RUNNING, started_at__lt=now - RUN_ABANDONED_AFTER, locked_at__isnull=True)
+    claimed = (
+        ReportRun.objects.filter(pk=run_id)
+        .filter(Q(status=RunStatus.QUEUED) | abandoned)
+        .update(status=RunStatus.RUNNING, started_at=now, progress=0)
     )
     if not claimed:
         return False
@@ -162,12 +177,12 @@ def _previous_month(today: date) -> tuple[date, date]:
     return end.replace(day=1), end
 
 
-def _closed_quarter(today: date, *, fiscal_start_month: int) -> tuple[date, date] | None:
-    """The fiscal quarter that ended yesterday's month, if that month closed one."""
+def _closed_span(today: date, *, fiscal_start_month: int, months: int) -> tuple[date, date] | None:
+    """The fiscal quarter (``months=3``) or half (``6``) that ended with last month, if one did."""
     start, end = _previous_month(today)
-    if (end.month - fiscal_start_month + 1) % 3 != 0:
+    if (end.month - fiscal_start_month + 1) % months != 0:
         return None
-    first_month = start.month - 2
+    first_month = start.month - (months - 1)
     year = start.year
     if first_month < 1:
         first_month += 12
@@ -182,26 +197,34 @@ def reports_schedule_due(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     started = 0
     for award in Award.objects.filter(active=True, starts_on__lte=today, ends_on__gte=today - timedelta(days=120)):
-        periods = []
+        periods: list[tuple[date, date] | None] = []
         if award.cadence == Cadence.MONTHLY:
             periods.append(_previous_month(today))
-        quarter = _closed_quarter(today, fiscal_start_month=award.fiscal_year_start_month)
-        if quarter is not None:
-            periods.append(quarter)
+        span = 6 if award.cadence == Cadence.SEMIANNUAL else 3
+        periods.append(_closed_span(today, fiscal_start_month=award.fiscal_year_start_month, months=span))
         for report in award.reports:
-            for period_start, period_end in periods:
-                exists = ReportRun.objects.filter(
-                    report=report, award=award, period_start=period_start, period_end=period_end, scheduled=True
-                ).exists()
-                if exists:
+            for period in periods:
+                if period is None or period[1] < award.starts_on or period[0] > award.ends_on:
                     continue
-                report_run_start(
-                    actor=None,
-                    report=report,
-                    period_start=period_start,
-                    period_end=period_end,
-                    award=award,
-                    scheduled=True,
-                )
-                started += 1
+                started += _schedule_one(award=award, report=report, period=period)
     return started
+
+
+def _schedule_one(*, award: Award, report: str, period: tuple[date, date]) -> int:
+    """Queue one scheduled run; a refusal is logged and the other awards still get theirs."""
+    period_start, period_end = period
+    if ReportRun.objects.filter(
+        report=report, award=award, period_start=period_start, period_end=period_end, scheduled=True
+    ).exists():
+        return 0
+    try:
+        with transaction.atomic():
+            report_run_start(
+                actor=None, report=report, period_start=period_start, period_end=period_end, award=award, scheduled=True
+            )
+    except IntegrityError:
+        return 0  # another beat queued it a moment ago (the unique constraint)
+    except ValidationError:
+        logger.exception("scheduled %s run for award %s (%s..%s) refused", report, award.pk, period_start, period_end)
+        return 0
+    return 1

@@ -25,8 +25,10 @@ from rest_framework.response import Response
 from partners.models import Agency, User
 from reporting.models import AgencySubmission
 from reporting.submissions import (
+    FIGURE_MAX,
     SOURCE_API,
     may_see_tracker,
+    may_submit,
     month_parse,
     submission_save,
     submissions_visible_to,
@@ -51,7 +53,7 @@ class FiguresField(serializers.DictField):
     """``{item: value}``; on output, read from the submission's figure rows."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(child=serializers.IntegerField(min_value=0), **kwargs)
+        super().__init__(child=serializers.IntegerField(min_value=0, max_value=FIGURE_MAX), **kwargs)
 
     def to_representation(self, value: Any) -> dict[str, int]:
         if hasattr(value, "all"):
@@ -111,6 +113,9 @@ class SubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = _caller(request)
+        if not may_submit(actor):
+            # Refused before the body is read: a 400 would tell an outsider which agencies exist.
+            raise exceptions.PermissionDenied("Only members of a submitting agency, or the task force, submit figures.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

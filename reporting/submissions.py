@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -33,6 +35,8 @@ from partners.roles import Role
 from reporting.access import may_run_reports
 from reporting.models import AgencySubmission, SubmissionFigure, SubmissionItem, SubmissionReminder, SubmittingAgency
 
+logger = logging.getLogger(__name__)
+
 # Members of a submitting agency who may send its figures.
 SUBMITTER_ROLES = (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.INVESTIGATOR, Role.PROSECUTOR)
 # Figures for a month are due by the 5th of the following month; reminders start the day after.
@@ -41,6 +45,10 @@ REMINDER_INTERVAL_DAYS = 7
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 UPLOAD_MAX_ROWS = 5000
 UPLOAD_MAX_COLUMNS = 30
+# The workbook's parts once unzipped: a 2 MB file can otherwise expand to gigabytes in memory.
+UPLOAD_MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+# The database column's limit; no real monthly count comes near it.
+FIGURE_MAX = 2_147_483_647
 UPLOAD_COLUMNS = ("month", "item", "value")
 
 SOURCE_FORM = "form"
@@ -145,7 +153,7 @@ def _clean_figures(figures: Mapping[str, Any]) -> dict[str, int]:
         if item not in known:
             errors.append(_("Unknown item: %(item)s.") % {"item": item})
             continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= FIGURE_MAX:
             errors.append(_("%(item)s: the value must be a whole number ≥ 0.") % {"item": SubmissionItem(item).label})
             continue
         cleaned[item] = value
@@ -233,14 +241,25 @@ def _read_csv(upload: UploadedFile) -> list[list[Any]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError({"upload": _("The CSV file must be saved as UTF-8 text.")}) from exc
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:  # a field over the csv module's limit, a stray NUL byte
+        raise ValidationError({"upload": _("The CSV file could not be read: %(error)s") % {"error": exc}}) from exc
 
 
 def _read_xlsx(upload: UploadedFile) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    content = io.BytesIO(upload.read())
     try:
-        workbook = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+        with zipfile.ZipFile(content) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValidationError({"upload": _("The file could not be read as an Excel workbook (.xlsx).")}) from exc
+    if unzipped > UPLOAD_MAX_UNZIPPED_BYTES:
+        raise ValidationError({"upload": _("The workbook is too large once unpacked; keep it to the figures.")})
+    try:
+        workbook = load_workbook(content, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a damaged or foreign file
         raise ValidationError({"upload": _("The file could not be read as an Excel workbook (.xlsx).")}) from exc
     try:
@@ -285,7 +304,7 @@ def _value_of_cell(value: Any) -> int:
         if not text.isdigit():
             raise ValueError(text)
         number = int(text)
-    if number < 0:
+    if not 0 <= number <= FIGURE_MAX:
         raise ValueError(value)
     return number
 
@@ -459,8 +478,13 @@ def _reminder_recipients(*, agency: Agency) -> tuple[list[str], list[str]]:
     return to, cc
 
 
-def _send(subject: str, body: str, to: list[str], cc: list[str]) -> None:
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, cc=cc).send()
+def _send(reminder_id: int, subject: str, body: str, to: list[str], cc: list[str]) -> None:
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, cc=cc).send()
+    except Exception:
+        # Forget the reminder so tomorrow's run tries again, and let the other agencies' reminders go out.
+        logger.exception("submission reminder %s could not be sent", reminder_id)
+        SubmissionReminder.objects.filter(pk=reminder_id).delete()
 
 
 def submission_reminders_send(*, today: date | None = None) -> int:
@@ -508,9 +532,9 @@ def submission_reminders_send(*, today: date | None = None) -> int:
         ) % {"agency": agency.name, "month": month_label}
         try:
             with transaction.atomic():
-                SubmissionReminder.objects.create(agency=agency, month=month, sent_on=today)
+                reminder = SubmissionReminder.objects.create(agency=agency, month=month, sent_on=today)
                 # Email only once the reminder row is committed: a rolled-back run sends nothing.
-                transaction.on_commit(partial(_send, subject, body, to, cc))
+                transaction.on_commit(partial(_send, reminder.pk, subject, body, to, cc))
         except IntegrityError:
             continue  # already sent today by an earlier run
         sent += 1

@@ -31,7 +31,7 @@ __all__ = ["worker_on_test_db"]
 
 
 def test_admin_runs_locks_and_downloads_the_ovc_report_detective_sees_suppressed_dashboard(
-    live_server, page: Page, worker_on_test_db, tmp_path: Path
+    live_server, page: Page, worker_on_test_db, tmp_path: Path, measure_definitions
 ):
     # Given three survivors served by Safe Harbor last quarter, and identified this month
     people = demo_seed()

@@ -115,6 +115,7 @@ VICTIM_KEYS = {
         "trafficking_type",
         "gender",
         "age_group",
+        "age_at_intake",
         "citizenship",
         "primary_language",
         "race_ethnicity",

@@ -65,3 +65,27 @@ def test_the_profile_form_saves_the_checkboxes(client_for):
     assert victim.special_classifications == ["homeless"]
     page = client.get(f"/survivors/{victim.pk}/").content.decode()
     assert "Domestic and/or family violence, Stalking or harassment" in page
+
+
+def test_the_age_at_intake_is_derived_from_the_date_of_birth_or_the_estimate(client_for):
+    client = client_for("advocate")
+
+    born = client.post(
+        "/api/v1/victims/",
+        {"pseudonym": "A", "trafficking_type": "sex", "date_of_birth": "2010-06-01", "intake_date": "2026-05-31"},
+        content_type="application/json",
+    ).json()
+    estimated = client.post(
+        "/api/v1/victims/",
+        {"pseudonym": "B", "trafficking_type": "sex", "estimated_age": 30},
+        content_type="application/json",
+    ).json()
+    refused = client.post(
+        "/api/v1/victims/",
+        {"pseudonym": "C", "trafficking_type": "sex", "age_at_intake": 40},
+        content_type="application/json",
+    )
+
+    assert (born["age_at_intake"], born["age_group"]) == (15, "minor")
+    assert (estimated["age_at_intake"], estimated["age_group"]) == (30, "adult")
+    assert refused.status_code == 400

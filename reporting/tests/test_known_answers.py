@@ -63,6 +63,8 @@ def world(personas: dict[str, Any]) -> dict[str, Any]:
     Agency.objects.update(created_at=_at(date(2025, 1, 1)))
 
     def victim(name: str, intake: date, **profile: Any) -> Victim:
+        # Made directly, so the age at intake that cases.services would derive is set here.
+        profile.setdefault("age_at_intake", profile.get("estimated_age"))
         return Victim.objects.create(
             owner_agency=harbor, pseudonym=name, intake_date=intake, created_by=advocate, **profile
         )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from reporting import services
+from reporting import definitions, services
 from reporting.models import Award, MeasureDefinition, ReportRun, RunStatus
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +95,33 @@ def test_a_lookup_that_walks_past_an_allowed_column_is_refused(personas):
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "not reportable" in run.error
+
+
+def test_a_period_across_two_fiscal_years_is_refused(personas):
+    with pytest.raises(ValidationError) as crossing:
+        services.report_run_start(
+            actor=personas["analyst"], report="voca", period_start=date(2026, 7, 1), period_end=date(2026, 12, 31)
+        )
+
+    assert "2026-10-01" in crossing.value.message_dict["period_end"][0]
+    assert not ReportRun.objects.exists()
+
+
+def test_a_run_abandoned_by_a_dead_worker_is_taken_over_later_not_while_fresh(personas):
+    run = services.report_run_start(actor=personas["tfadmin"], report="ovc_ht", **Q2)
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+
+    assert services.report_run_compile(run_id=run.pk) is False  # another worker is on it
+
+    ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    assert services.report_run_compile(run_id=run.pk) is True
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+
+
+def test_the_frozen_version_1_file_is_what_definitions_py_says():
+    # A change to the catalogue or to definitions.py that alters version 1 fails here: make it version 2.
+    frozen = json.loads((Path(definitions.__file__).parent / "measures" / "v1.json").read_text(encoding="utf-8"))
+    assert frozen["reports"] == json.loads(json.dumps(definitions.V1, default=str))
+    loaded = MeasureDefinition.objects.filter(version=1)
+    assert loaded.count() == sum(len(rows) for rows in definitions.V1.values())

@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from django.conf import settings
 
 from reporting import services
-from reporting.models import Award, ReportRun
+from reporting.models import Award, MeasureDefinition, ReportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,51 @@ def test_the_beat_entry_runs_the_schedule_on_the_first_of_each_month():
     schedule = entry["schedule"]
     assert isinstance(schedule, crontab)
     assert schedule.day_of_month == {1}  # type: ignore[attr-defined]
+
+
+def test_periods_outside_the_award_are_not_queued(personas, django_capture_on_commit_callbacks):
+    Award.objects.create(
+        funder="ovc",
+        program="Starts later",
+        award_number="OVC-LATE",
+        recipient=personas["advocate"].agency,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2027, 12, 31),
+        reports=["ovc_ht"],
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        started = services.reports_schedule_due(today=date(2026, 1, 1))
+
+    assert started == 0  # October to December 2025 is before the award began
+
+
+def test_a_semiannual_award_gets_its_half_year_not_quarters(personas, django_capture_on_commit_callbacks):
+    Award.objects.create(
+        funder="ovc",
+        program="TIMS-era",
+        award_number="OVC-HALF",
+        recipient=personas["advocate"].agency,
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+        fiscal_year_start_month=1,
+        cadence="semiannual",
+        reports=["ovc_ht"],
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        in_april = services.reports_schedule_due(today=date(2026, 4, 1))
+        in_july = services.reports_schedule_due(today=date(2026, 7, 1))
+
+    assert in_april == 0
+    assert in_july == 1
+    assert _periods() == {("ovc_ht", "OVC-HALF", date(2026, 1, 1), date(2026, 6, 30))}
+
+
+def test_one_refused_award_does_not_stop_the_others(awards, django_capture_on_commit_callbacks):
+    # No VOCA definitions in effect: the VOCA award's runs are refused, the OVC award's still queued.
+    MeasureDefinition.objects.filter(report="voca").delete()
+    with django_capture_on_commit_callbacks(execute=False):
+        started = services.reports_schedule_due(today=date(2026, 1, 1))
+
+    assert ("ovc_ht", "OVC-1", date(2025, 10, 1), date(2025, 12, 31)) in _periods()
+    assert not ReportRun.objects.filter(report="voca").exists()
+    assert started == 3

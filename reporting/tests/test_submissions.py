@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -373,3 +374,61 @@ def test_api_refusals(personas, hsi, usao, client_for):
     assert "figures" in response.json()
     assert client_for("detective").get("/api/v1/reports/submissions/").status_code == 403
     assert not AgencySubmission.objects.exists()
+
+
+def test_a_workbook_that_unpacks_to_a_huge_size_is_refused_before_it_is_read(personas, hsi):
+    # A few kilobytes zipped, far over the limit unpacked: the shape of a decompression bomb.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<a>" + b"x" * (25 * 1024 * 1024) + b"</a>")
+    rows, errors = submission_parse_file(upload=SimpleUploadedFile("figures.xlsx", buffer.getvalue()), today=TODAY)
+
+    assert rows == []
+    assert errors == ["The workbook is too large once unpacked; keep it to the figures."]
+
+
+def test_a_csv_the_reader_cannot_parse_is_an_error_not_a_crash(personas, hsi):
+    rows, errors = submission_parse_file(upload=_csv("month,item,value\n" + "x" * 200_000 + "\n"), today=TODAY)
+
+    assert rows == []
+    assert errors[0].startswith("The CSV file could not be read")
+
+
+def test_a_value_beyond_the_column_is_a_row_error(personas, hsi):
+    rows, errors = submission_parse_file(upload=_csv("month,item,value\n2026-08,arrests,99999999999\n"), today=TODAY)
+
+    assert rows == []
+    assert errors == ["row 2: value must be a whole number ≥ 0"]
+
+
+def test_an_outsider_posting_to_the_api_gets_403_before_validation(personas, hsi, client_for):
+    response = client_for("advocate").post(
+        "/api/v1/reports/submissions/",
+        {"agency": "no-such-agency", "month": "2026-08", "figures": {"arrests": 1}},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert "agency" not in response.json()
+
+
+class _RefusingBackend:
+    """An SMTP server that is down: every send fails."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def send_messages(self, messages: object) -> int:
+        raise OSError("connection refused")
+
+
+def test_a_reminder_that_could_not_be_sent_is_tried_again_the_next_day(
+    personas, hsi, hsi_admin, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}._RefusingBackend"
+    assert _run(date(2026, 10, 6), django_capture_on_commit_callbacks) == 1
+    assert not SubmissionReminder.objects.exists()  # forgotten, so the next run tries again
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert _run(date(2026, 10, 7), django_capture_on_commit_callbacks) == 1
+    assert len(mail.outbox) == 1

@@ -86,7 +86,7 @@ def _workers_idle() -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_given_the_same_run_compile_it_once(personas, two_workers):
+def test_two_workers_given_the_same_run_compile_it_once(personas, two_workers, measure_definitions):
     # given a survivor served in the quarter and a queued run (queued by hand: the commit hook is not run here)
     advocate = personas["advocate"]
     vera = Victim.objects.create(

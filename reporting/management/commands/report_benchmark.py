@@ -85,7 +85,7 @@ class Command(BaseCommand):
                     pseudonym=f"B{n}",
                     trafficking_type=rng.choice(TraffickingType.values),
                     gender=rng.choice(Gender.values),
-                    estimated_age=rng.choice([None, *range(8, 80)]),
+                    age_at_intake=rng.choice([None, *range(8, 80)]),
                     race_ethnicity=rng.choice(RaceEthnicity.values),
                     intake_date=FY_START + timedelta(days=rng.randrange(days)),
                     created_by=author,
