@@ -328,18 +328,18 @@ def test_ovc_ht_second_quarter(world: dict[str, Any]) -> None:
         "Unknown": 1,
     }
     assert {k: v for k, v in results["H11"].items() if v} == {
-        "mental_health": 1,
-        "housing_emergency": 1,
-        "criminal_justice_advocacy": 1,
-        "immigration_legal": 1,
-        "transportation": 1,
+        "Mental health/counseling": 1,
+        "Housing: emergency shelter": 1,
+        "Criminal justice advocacy/accompaniment": 1,
+        "Immigration legal assistance": 1,
+        "Transportation": 1,
     }
     assert {k: v for k, v in results["H11B"].items() if v} == {
-        "mental_health": 2,
-        "housing_emergency": 1,
-        "criminal_justice_advocacy": 1,
-        "immigration_legal": 1,
-        "transportation": 1,
+        "Mental health/counseling": 2,
+        "Housing: emergency shelter": 1,
+        "Criminal justice advocacy/accompaniment": 1,
+        "Immigration legal assistance": 1,
+        "Transportation": 1,
     }
     assert results["H11F"] == 1
     assert results["H12"] == 1
