@@ -92,6 +92,10 @@ def _scoped(population: Population, definition: MeasureDefinition, scope: Scope)
     if population.recorded:
         # Records entered after the cut-off wait for the next run: a rerun shows them as a difference.
         rows = rows.filter(**{f"{population.recorded}__lte": scope.cutoff_at})
+    if population.superseded:
+        rows = rows.filter(
+            Q(**{f"{population.superseded}__isnull": True}) | Q(**{f"{population.superseded}__gt": scope.cutoff_at})
+        )
     if scope.award is not None:
         if population.award:
             rows = rows.filter(**{population.award: scope.award})

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Agency
@@ -321,12 +322,21 @@ class AgencySubmission(models.Model):
 
 
 class SubmissionFigure(models.Model):
+    """One figure of a month. A resubmission supersedes the figures it replaces instead of
+    deleting them, so a run cut off before it still counts what was known then."""
+
     submission = models.ForeignKey(AgencySubmission, on_delete=models.CASCADE, related_name="figures")
     item = models.CharField(_("item"), max_length=24, choices=SubmissionItem.choices)
     value = models.PositiveIntegerField(_("value"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["submission", "item"], name="reporting_figure_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "item"], condition=Q(superseded_at__isnull=True), name="reporting_figure_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.item}={self.value}"

@@ -47,6 +47,8 @@ class Population:
     agency: str = ""
     award: str = ""
     recorded: str = ""
+    # Set when a later record replaced this one (a resubmitted figure): counted until then.
+    superseded: str = ""
     end: str = ""
     quantity: str = ""
     hours: str = ""
@@ -229,7 +231,8 @@ POPULATIONS: dict[str, Population] = {
         rows=SubmissionFigure.objects.all,
         date="submission__month",
         agency="submission__agency",
-        recorded="submission__submitted_at",
+        recorded="recorded_at",
+        superseded="superseded_at",
         quantity="value",
         columns=frozenset({"item"}),
     ),

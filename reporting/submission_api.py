@@ -27,6 +27,7 @@ from reporting.models import AgencySubmission
 from reporting.submissions import (
     FIGURE_MAX,
     SOURCE_API,
+    current_figures,
     may_see_tracker,
     may_submit,
     month_parse,
@@ -129,6 +130,6 @@ class SubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied(str(exc) or None) from exc
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-        fresh = AgencySubmission.objects.select_related("agency", "submitted_by").prefetch_related("figures")
+        fresh = AgencySubmission.objects.select_related("agency", "submitted_by").prefetch_related(current_figures())
         body = self.get_serializer(fresh.get(pk=submission.pk)).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)

@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -88,6 +88,11 @@ def month_parse(value: str) -> date:
 
 
 # --- Who may ---------------------------------------------------------------------------
+def current_figures() -> Prefetch[Any]:
+    """The figures in force: a resubmission's superseded ones stay in the table for the runs cut off before it."""
+    return Prefetch("figures", queryset=SubmissionFigure.objects.filter(superseded_at__isnull=True))
+
+
 def _is_taskforce_admin(user: User) -> bool:
     return user.is_active and user.has_role(Role.TASKFORCE_ADMIN)
 
@@ -128,7 +133,7 @@ def submitting_agencies_for(user: User) -> QuerySet[Agency]:
 
 
 def submissions_visible_to(*, user: User) -> QuerySet[AgencySubmission]:
-    qs = AgencySubmission.objects.select_related("agency", "submitted_by").prefetch_related("figures")
+    qs = AgencySubmission.objects.select_related("agency", "submitted_by").prefetch_related(current_figures())
     if may_run_reports(user):
         return qs
     if user.is_authenticated and user.is_active and _submitting(user.agency) is not None:
@@ -197,10 +202,13 @@ def submission_save(
             before: dict[str, int] = {}
             action = LogEntry.Action.CREATE
         else:
-            before = dict(submission.figures.values_list("item", "value"))
-            submission.figures.all().delete()
+            current = submission.figures.filter(superseded_at__isnull=True)
+            before = dict(current.values_list("item", "value"))
+            now = timezone.now()
+            # Kept, marked superseded: a run cut off before now still counts them (populations.py).
+            current.update(superseded_at=now)
             submission.submitted_by = actor
-            submission.submitted_at = timezone.now()
+            submission.submitted_at = now
             submission.source = source
             submission.save(update_fields=["submitted_by", "submitted_at", "source"])
             action = LogEntry.Action.UPDATE

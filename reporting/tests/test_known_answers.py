@@ -45,8 +45,10 @@ from reporting.models import (
     ReportRun,
     RunStatus,
     SubmissionFigure,
+    SubmittingAgency,
     TimeEntry,
 )
+from reporting.submissions import submission_save
 
 Q2 = (date(2026, 1, 1), date(2026, 3, 31))
 
@@ -476,3 +478,22 @@ def test_a_second_start_of_the_same_run_does_nothing(world: dict[str, Any]) -> N
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
     assert ReportRun.objects.count() == 1
+
+
+def test_a_resubmission_after_the_cutoff_leaves_a_queued_run_with_the_figures_known_then(
+    world: dict[str, Any],
+) -> None:
+    feds = world["agent"]
+    SubmittingAgency.objects.create(agency=feds.agency, since=date(2025, 10, 1))
+    queued = services.report_run_start(actor=world["tfadmin"], report="bja_ecm", period_start=Q2[0], period_end=Q2[1])
+
+    submission_save(
+        actor=feds, agency=feds.agency, month=date(2026, 2, 1), figures={"investigations_opened": 5, "arrests": 1}
+    )
+    services.report_run_compile(run_id=queued.pk)
+    later = _compiled(world, "bja_ecm", Q2, award=False)
+
+    queued.refresh_from_db()
+    assert queued.results["L1S"] == 2
+    assert later["L1S"] == 5
+    assert later["L6S"] == 1

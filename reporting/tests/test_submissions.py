@@ -64,7 +64,8 @@ def hsi_admin(personas, hsi):
 
 
 def _figures(submission: AgencySubmission) -> dict[str, int]:
-    return dict(submission.figures.values_list("item", "value"))
+    """The figures in force; superseded ones stay in the table for runs cut off before."""
+    return dict(submission.figures.filter(superseded_at__isnull=True).values_list("item", "value"))
 
 
 def _csv(text: str, name: str = "figures.csv") -> SimpleUploadedFile:
@@ -102,6 +103,7 @@ def test_form_saves_and_a_resubmission_replaces_the_figures(personas, hsi, clien
     assert AgencySubmission.objects.filter(agency=hsi).count() == 1
     submission.refresh_from_db()
     assert _figures(submission) == {"arrests": 5}
+    assert submission.figures.filter(superseded_at__isnull=False).count() == 2  # kept for earlier cut-offs
     entries = LogEntry.objects.get_for_object(submission).order_by("timestamp")
     assert [entry.action for entry in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
     replaced = entries.last()
