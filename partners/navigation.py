@@ -38,14 +38,14 @@ def navigation_for(user: Any) -> list[NavItem]:
     if user.has_role(Role.TASKFORCE_ADMIN):
         items.append(NavItem(_("Referral board"), reverse("referral_board"), "referral_board"))
         items.append(NavItem(_("Tips"), reverse("tip_list"), "tip_list"))
+    # One entry for reporting; its pages carry their own menu (submissions, awards, time).
+    # Route names, not reporting.access: partners does not import reporting.
     if user.has_role(Role.TASKFORCE_ADMIN, Role.ANALYST):
         items.append(NavItem(_("Reports"), reverse("report_runs"), "report_runs"))
-        items.append(NavItem(_("Submissions"), reverse("submission_tracker"), "submission_tracker"))
-    # Route names, not reporting.access: partners does not import reporting.
-    if user.has_role(Role.TASKFORCE_ADMIN, Role.ANALYST, Role.AGENCY_ADMIN):
-        items.append(NavItem(_("Grants"), reverse("grant_list"), "grant_list"))
-    if user.has_role(Role.ADVOCATE, Role.SUPERVISOR, Role.INVESTIGATOR, Role.PROSECUTOR, Role.AGENCY_ADMIN):
-        items.append(NavItem(_("Time"), reverse("time_mine"), "time_mine"))
+    elif user.has_role(Role.AGENCY_ADMIN):
+        items.append(NavItem(_("Grants and time"), reverse("grant_list"), "grant_list"))
+    elif user.has_role(Role.ADVOCATE, Role.SUPERVISOR, Role.INVESTIGATOR, Role.PROSECUTOR):
+        items.append(NavItem(_("Grants and time"), reverse("time_mine"), "time_mine"))
     if operations_access.can_see_volunteer_roster(user) or user.has_role(Role.VOLUNTEER):
         items.append(NavItem(_("Volunteers"), reverse("volunteers"), "volunteers"))
     if access.can_manage_users_of(user, user.agency):
