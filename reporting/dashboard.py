@@ -25,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -391,8 +393,35 @@ def _choices(choices: Iterable[tuple[str, Any]], only: Iterable[str] | None = No
     return [Column(str(value), str(label)) for value, label in choices if wanted is None or value in wanted]
 
 
-def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
-    """Every block of the dashboard for ``window``: nine aggregate queries in all."""
+def dashboard_counts(window: Window) -> dict[str, Any]:
+    """The nine aggregates of the dashboard, kept in the cache for ``DASHBOARD_CACHE_SECONDS``:
+    the same for every viewer (suppression is applied afterwards), so one computation serves all."""
+    key = f"dashboard:v1:{window.start.isoformat()}:{window.end.isoformat()}:{window.by}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(dict[str, Any], cached)
+    held, people = trainings(window)
+    counts: dict[str, Any] = {
+        "identified": victims_identified(window),
+        "served": victims_served(window),
+        "referrals": referrals_by_state(window),
+        "timeliness": referrals_by_timeliness(window),
+        "investigations": investigations_opened(window),
+        "arrests": arrests(window),
+        "charges": charges_filed(window),
+        "convictions": convictions(window),
+        "trainings": held,
+        "trained": people,
+        "computed_at": timezone.now(),
+    }
+    if settings.DASHBOARD_CACHE_SECONDS:
+        cache.set(key, counts, settings.DASHBOARD_CACHE_SECONDS)
+    return counts
+
+
+def dashboard_blocks(window: Window, *, suppress: bool, counts: dict[str, Any] | None = None) -> list[Block]:
+    """Every block of the dashboard for ``window``: nine aggregate queries in all, or none when cached."""
+    counts = dashboard_counts(window) if counts is None else counts
     victim_status = _choices(VictimStatus.choices)
     blocks: list[Block] = []
 
@@ -401,7 +430,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
             "identified",
             _("Victims identified"),
             _("Survivors recorded at intake, by their status."),
-            victims_identified(window),
+            counts["identified"],
             victim_status,
             window,
             suppress=suppress,
@@ -412,7 +441,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
             "served",
             _("Victims served"),
             _("Survivors who received at least one service; family members' services are not counted."),
-            victims_served(window),
+            counts["served"],
             victim_status,
             window,
             suppress=suppress,
@@ -425,7 +454,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
         "referrals",
         _("Referrals sent"),
         _("Referrals sent between agencies, by their current state."),
-        referrals_by_state(window),
+        counts["referrals"],
         sent_states,
         window,
         suppress=suppress,
@@ -438,7 +467,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
         Column(AWAITING, _("Awaiting acknowledgement")),
         Column(NEVER, _("Closed unacknowledged")),
     ]
-    timeliness_counts = referrals_by_timeliness(window)
+    timeliness_counts = counts["timeliness"]
     timeliness_table = _linked_table(timeliness_counts, timeliness_columns, window, partner=by_state, suppress=suppress)
     timeliness_title = _("Referral acknowledgement")
     blocks.append(
@@ -466,7 +495,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
             "investigations",
             _("Investigations opened"),
             _("Cases opened by every agency of the task force."),
-            investigations_opened(window),
+            counts["investigations"],
             [Column("", _("Investigations"))],
             window,
             suppress=suppress,
@@ -477,7 +506,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
             "arrests",
             _("Arrests"),
             _("Arrests of suspects in task force cases."),
-            arrests(window),
+            counts["arrests"],
             [Column("", _("Arrests"))],
             window,
             suppress=suppress,
@@ -488,7 +517,7 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
             "charges",
             _("Charges filed"),
             _("Charges filed, by jurisdiction."),
-            charges_filed(window),
+            counts["charges"],
             _choices(Charge.Jurisdiction.choices),
             window,
             suppress=suppress,
@@ -499,14 +528,14 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
             "convictions",
             _("Convictions"),
             _("Dispositions that ended in a conviction, by plea or at trial."),
-            convictions(window),
+            counts["convictions"],
             _choices(Disposition.Outcome.choices, only=CONVICTED),
             window,
             suppress=suppress,
         )[0]
     )
 
-    held, people = trainings(window)
+    held, people = counts["trainings"], counts["trained"]
     blocks.append(
         _block(
             "trainings",
@@ -533,5 +562,6 @@ def dashboard_blocks(window: Window, *, suppress: bool) -> list[Block]:
 
 
 def dashboard_context(window: Window, *, suppress: bool) -> dict[str, Any]:
-    blocks = dashboard_blocks(window, suppress=suppress)
-    return {"blocks": blocks, "has_data": any(block.has_data for block in blocks)}
+    counts = dashboard_counts(window)
+    blocks = dashboard_blocks(window, suppress=suppress, counts=counts)
+    return {"blocks": blocks, "has_data": any(block.has_data for block in blocks), "computed_at": counts["computed_at"]}

@@ -227,6 +227,8 @@ PASSWORD_MAX_AGE_DAYS = env_int("TASKFORCE_PASSWORD_MAX_AGE_DAYS", default=365, 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_SECONDS = env_int("TASKFORCE_SESSION_IDLE_SECONDS", default=30 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env_int("TASKFORCE_SESSION_ABSOLUTE_SECONDS", default=12 * 3600, minimum=300)
+# The dashboard's aggregates are computed once for everyone and kept this long (0: never kept).
+DASHBOARD_CACHE_SECONDS = env_int("TASKFORCE_DASHBOARD_CACHE_SECONDS", default=300, minimum=0)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
