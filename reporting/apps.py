@@ -9,6 +9,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
+        from partners.operations.funding import register_award_source
         from reporting import audit
+        from reporting.grants import award_funding_choices
 
         audit.register()
+        register_award_source(award_funding_choices)

@@ -100,7 +100,10 @@ def _scoped(population: Population, definition: MeasureDefinition, scope: Scope)
         if population.award:
             rows = rows.filter(**{population.award: scope.award})
         elif population.agency:
-            rows = rows.filter(**{population.agency: scope.award.recipient_id})
+            mine = Q(**{population.agency: scope.award.recipient_id})
+            if population.award_reference:
+                mine |= Q(**{population.award_reference: scope.award.award_number})
+            rows = rows.filter(mine)
     return rows
 
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from partners.models import Agency, User
+from partners.operations import services as operations
+from partners.operations.models import TrainingEvent
 from reporting import services
 from reporting.compiler import fiscal_year_start
 from reporting.models import (
@@ -106,6 +108,9 @@ def seed(*, today: date | None = None) -> dict[str, int]:
         created["time_entries"] = _seed_time(people, ovc=ovc, bja=bja, voca=voca, today=today)
         created["expenditures"] = _seed_money(people["tfadmin"], (ovc, bja, voca), today=today)
         created["submissions"] = _seed_submissions(agencies["hsi"], people, today=today)
+        # The task force office's trainings were paid for by the two federal awards, in turn.
+        for index, training in enumerate(TrainingEvent.objects.filter(held_on__gte=award_start).order_by("held_on")):
+            operations.training_update(training=training, actor=None, funding_award=(ovc, bja)[index % 2].award_number)
         for day in _month_starts(today, 6):
             AnonymousContact.objects.create(
                 agency=agencies["safe-harbor"],

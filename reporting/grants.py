@@ -416,3 +416,11 @@ def expenditure_create(
         expenditure.full_clean()
         expenditure.save()
     return expenditure
+
+
+def award_funding_choices() -> list[tuple[str, str]]:
+    """The awards a training may name as its funding (registered with partners.operations.funding)."""
+    return [
+        (award.award_number, f"{award.award_number} ({award.recipient.name})")
+        for award in Award.objects.filter(active=True).select_related("recipient").order_by("award_number")
+    ]

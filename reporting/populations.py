@@ -49,6 +49,8 @@ class Population:
     recorded: str = ""
     # Set when a later record replaced this one (a resubmitted figure): counted until then.
     superseded: str = ""
+    # A column naming the award that funded the row: an award's run counts it as well as its recipient's rows.
+    award_reference: str = ""
     end: str = ""
     quantity: str = ""
     hours: str = ""
@@ -165,6 +167,7 @@ POPULATIONS: dict[str, Population] = {
         rows=TrainingEvent.objects.all,
         date="held_on",
         agency="delivered_by",
+        award_reference="funding_award",
         hours="hours",
         columns=frozenset({"topic"}),
     ),
@@ -172,6 +175,7 @@ POPULATIONS: dict[str, Population] = {
         rows=TrainingAudience.objects.all,
         date="training__held_on",
         agency="training__delivered_by",
+        award_reference="training__funding_award",
         quantity="attendees",
         columns=frozenset({"discipline", "training__topic"}),
     ),

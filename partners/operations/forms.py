@@ -21,6 +21,7 @@ from partners.models import (
     Volunteer,
     VolunteerShift,
 )
+from partners.operations import funding
 from partners.operations.models import AudienceDiscipline, MOUStatus
 
 MOU_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -149,6 +150,18 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        awards = funding.award_choices()
+        if awards is not None:
+            current = self.instance.funding_award if self.instance else ""
+            known = {number for number, _label in awards}
+            # A reference recorded before the awards existed stays selectable, so an edit keeps it.
+            extra = [(current, current)] if current and current not in known else []
+            self.fields["funding_award"] = forms.ChoiceField(
+                label=_("Funding award"),
+                choices=[("", _("None")), *awards, *extra],
+                required=False,
+                help_text=_("The award that paid for this training, if any: it then counts in that award's reports."),
+            )
         for value, label in AudienceDiscipline.choices:
             self.fields[f"audience_{value}"] = forms.IntegerField(
                 label=_("Attendees: %(discipline)s") % {"discipline": label}, min_value=0, required=False

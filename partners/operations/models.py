@@ -267,7 +267,8 @@ class TrainingEvent(models.Model):
     presenters = models.CharField(_("presenters"), max_length=300, blank=True)
     location = models.CharField(_("location"), max_length=300, blank=True)
     materials = models.TextField(_("materials"), blank=True)
-    # A plain reference until the reporting app's awards exist (partners may not import reporting).
+    # An award number: partners may not import reporting, which lists its awards through
+    # partners.operations.funding and counts a funded training in that award's reports.
     funding_award = models.CharField(_("funding award"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -36,7 +36,7 @@ from partners.models import (
     Volunteer,
     VolunteerShift,
 )
-from partners.operations import access
+from partners.operations import access, funding
 from partners.operations.models import MOU_REMINDER_DAYS, MOU_TRANSITIONS, MOUStatus
 from partners.roles import Role
 
@@ -335,6 +335,17 @@ def _training_audiences_set(*, training: TrainingEvent, audiences: Mapping[str, 
             current.save(update_fields=["attendees"])
 
 
+def _funding_checked(fields: Mapping[str, Any], *, current: str = "") -> None:
+    """A named funding award must be one of the task force's awards (when an app lists them);
+    a reference kept from before is left alone."""
+    value = fields.get("funding_award")
+    choices = funding.award_choices()
+    if not value or value == current or choices is None:
+        return
+    if value not in {number for number, _label in choices}:
+        raise ValidationError({"funding_award": _("Choose one of the task force's active awards, or none.")})
+
+
 def training_create(
     *, actor: User | None, delivered_by: Agency, audiences: Mapping[str, int] | None = None, **fields: Any
 ) -> TrainingEvent:
@@ -343,6 +354,7 @@ def training_create(
             allowed=access.can_edit_events_of(actor, delivered_by),
             message=_("You may log trainings of your own agency only."),
         )
+    _funding_checked(fields)
     with transaction.atomic():
         training = _apply(TrainingEvent(delivered_by=delivered_by, created_by=actor), fields, TRAINING_EDITABLE_FIELDS)
         _training_audiences_set(training=training, audiences=audiences or {})
@@ -357,6 +369,7 @@ def training_update(
             allowed=access.can_edit_events_of(actor, training.delivered_by),
             message=_("You may not change this training."),
         )
+    _funding_checked(changes, current=training.funding_award)
     with transaction.atomic():
         _apply(training, changes, TRAINING_EDITABLE_FIELDS)
         if audiences is not None:

@@ -495,3 +495,47 @@ def test_the_api_upload_refuses_what_the_browser_upload_refuses(client_for, acti
     assert too_large.json()["document"] == ["The file is larger than 20 MB."]
     active_mou.refresh_from_db()
     assert not active_mou.document
+
+
+# --- Funding award: one of the task force's awards (listed by the reporting app) ----------
+@pytest.fixture
+def award(personas):
+    from datetime import date as day
+
+    from reporting.models import Award
+
+    return Award.objects.create(
+        funder="ovc",
+        program="HT services",
+        award_number="15POVC-25-GG-00777",
+        recipient=personas["advocate"].agency,
+        starts_on=day(2025, 10, 1),
+        ends_on=day(2028, 9, 30),
+        reports=["ovc_ht"],
+    )
+
+
+def test_the_training_form_offers_the_task_force_awards(award, client_for):
+    html = client_for("advocate").get("/trainings/new/").content.decode()
+
+    assert '<option value="15POVC-25-GG-00777">15POVC-25-GG-00777 (Safe Harbor' in html
+
+
+def test_a_training_naming_an_unknown_award_is_refused_and_nothing_is_saved(award, client_for):
+    from partners.models import TrainingEvent
+
+    response = client_for("advocate").post(
+        "/api/v1/trainings/",
+        {"title": "T", "held_on": "2026-03-01", "hours": "2", "topic": "sex", "funding_award": "NOT-AN-AWARD"},
+        content_type="application/json",
+    )
+    accepted = client_for("advocate").post(
+        "/api/v1/trainings/",
+        {"title": "T", "held_on": "2026-03-01", "hours": "2", "topic": "sex", "funding_award": award.award_number},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "funding_award" in response.json()
+    assert accepted.status_code == 201, accepted.content
+    assert list(TrainingEvent.objects.values_list("funding_award", flat=True)) == [award.award_number]

@@ -497,3 +497,30 @@ def test_a_resubmission_after_the_cutoff_leaves_a_queued_run_with_the_figures_kn
     assert queued.results["L1S"] == 2
     assert later["L1S"] == 5
     assert later["L6S"] == 1
+
+
+def test_a_training_another_agency_delivered_counts_in_the_award_that_funded_it(world: dict[str, Any]) -> None:
+    police = world["detective"].agency
+    funded = TrainingEvent.objects.create(
+        title="Labor trafficking indicators",
+        held_on=date(2026, 3, 10),
+        hours=3,
+        topic="labor",
+        delivered_by=police,
+        funding_award=world["award"].award_number,
+        created_by=world["detective"],
+    )
+    TrainingAudience.objects.create(training=funded, discipline="health", attendees=12)
+    TrainingEvent.objects.create(
+        title="Unfunded",
+        held_on=date(2026, 3, 11),
+        hours=1,
+        topic="sex",
+        delivered_by=police,
+        created_by=world["detective"],
+    )
+
+    results = _compiled(world, "ovc_ht", Q2, award=True)
+
+    assert results["H14"] == {"Sex trafficking": 1, "Labor trafficking": 1, "Sex and labor": 0, "General": 0}
+    assert {k: v for k, v in results["H14B"].items() if v} == {"Law enforcement": 20, "Health": 12, "Community": 15}
