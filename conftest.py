@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache as memoize
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -79,23 +78,12 @@ def client_for(personas: dict[str, User]) -> Callable[[str], Client]:
 @pytest.fixture
 def measure_definitions(db: None) -> int:
     """The measure definitions a data migration loads. A transactional test's flush removes
-    them for the transactional tests after it, so those load them again from the same file."""
-    import json
-    from datetime import date
+    them for the transactional tests after it, so those run the migration's loader again."""
+    import importlib
+
+    from django.apps import apps
 
     from reporting.models import MeasureDefinition
 
-    document = json.loads((Path(__file__).parent / "reporting/measures/v1.json").read_text(encoding="utf-8"))
-    for report, rows in document["reports"].items():
-        for position, row in enumerate(rows, start=1):
-            MeasureDefinition.objects.get_or_create(
-                report=report,
-                version=document["version"],
-                code=row["code"],
-                defaults={
-                    **row,
-                    "position": position,
-                    "effective_from": date.fromisoformat(document["effective_from"]),
-                },
-            )
+    importlib.import_module("reporting.migrations.0002_measure_definitions_v1").load(apps, None)
     return MeasureDefinition.objects.count()

@@ -42,6 +42,7 @@ from cases.representation import (
     VictimWriteSerializer,
 )
 from partners.models import Agency, User
+from partners.requests import api_caller
 
 T = TypeVar("T")
 
@@ -68,13 +69,6 @@ class FieldGroupForbidden(exceptions.PermissionDenied):
         }
 
 
-def _caller(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # IsVerifiedUser already refused anyone else
-        raise exceptions.NotAuthenticated
-    return user
-
-
 def _call(write: Callable[..., T], **kwargs: Any) -> T:
     """Run a service and answer its refusals in API terms; a refused write changed nothing."""
     try:
@@ -98,7 +92,7 @@ def _refuse_unknown(data: Any, allowed: tuple[str, ...]) -> None:
 def _log_reads(request: Request, readable: Mapping[int, set[str] | list[str]]) -> None:
     # One entry for the whole request, whatever the page size (the service keeps only logged groups).
     services.access_log_record(
-        user=_caller(request), method=request.method or "GET", path=request.path, readable=readable
+        user=api_caller(request), method=request.method or "GET", path=request.path, readable=readable
     )
 
 
@@ -133,7 +127,7 @@ class VictimViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def _render(self, victims: list[Victim]) -> Any:
-        user = _caller(self.request)
+        user = api_caller(self.request)
         access_map = access.victims_access(user, victims)
         # Service events only for the survivors whose `services` group is readable: one query per page.
         prefetch_related_objects(
@@ -145,16 +139,16 @@ class VictimViewSet(viewsets.GenericViewSet):
         return data
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.victims_visible_to(_caller(request)))
+        page = self.paginate_queryset(selectors.victims_visible_to(api_caller(request)))
         return self.get_paginated_response(self._render(list(page or [])))
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        victim = selectors.victim_get_visible(user=_caller(request), pk=pk)
+        victim = selectors.victim_get_visible(user=api_caller(request), pk=pk)
         return Response(self._render([victim])[0])
 
     @extend_schema(request=VictimWriteSerializer, responses={201: VictimSerializer, 400: INVALID, 403: FORBIDDEN})
     def create(self, request: Request) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         _refuse_unknown(request.data, VICTIM_WRITABLE_FIELDS)
         serializer = VictimWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -165,7 +159,7 @@ class VictimViewSet(viewsets.GenericViewSet):
         request=VictimWriteSerializer, responses={200: VictimSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND}
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         victim = selectors.victim_get_visible(user=user, pk=pk)
         _refuse_unknown(request.data, VICTIM_WRITABLE_FIELDS)
         # Refuse fields outside the writable groups before validating their values,
@@ -199,7 +193,7 @@ class VictimViewSet(viewsets.GenericViewSet):
     def notes(self, request: Request, pk: str) -> Response:
         """Privileged notes: the survivor's own agency only. 404 when the survivor
         is not visible; 403 when it is but the notes are not yours to read."""
-        user = _caller(request)
+        user = api_caller(request)
         victim = selectors.victim_get_visible(user=user, pk=pk)
         if request.method == "POST":
             _refuse_unknown(request.data, ("body", "privileged"))
@@ -221,7 +215,7 @@ class VictimViewSet(viewsets.GenericViewSet):
     def access_log(self, request: Request, pk: str) -> Response:
         """Who saw what about this survivor, and every disclosure to another agency.
         For the people of the survivor's own agency who manage their record."""
-        user = _caller(request)
+        user = api_caller(request)
         victim = selectors.victim_get_visible(user=user, pk=pk)
         if not access.can_read_access_report(user, victim):
             raise exceptions.PermissionDenied("Only the survivor's own agency reads their access report.")
@@ -239,7 +233,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def _render(self, cases: list[Case]) -> Any:
-        user = _caller(self.request)
+        user = api_caller(self.request)
         access_map = access.cases_access(user, cases)
 
         def readable(group: str) -> list[Case]:
@@ -265,16 +259,16 @@ class CaseViewSet(viewsets.GenericViewSet):
         return CaseSerializer(cases, many=True, context=context).data
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.cases_visible_to(_caller(request)))
+        page = self.paginate_queryset(selectors.cases_visible_to(api_caller(request)))
         return self.get_paginated_response(self._render(list(page or [])))
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        case = selectors.case_get_visible(user=_caller(request), pk=pk)
+        case = selectors.case_get_visible(user=api_caller(request), pk=pk)
         return Response(self._render([case])[0])
 
     @extend_schema(request=CaseWriteSerializer, responses={201: CaseSerializer, 400: INVALID, 403: FORBIDDEN})
     def create(self, request: Request) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         _refuse_unknown(request.data, CASE_WRITABLE_FIELDS)
         serializer = CaseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -285,7 +279,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         request=CaseWriteSerializer, responses={200: CaseSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND}
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         case = selectors.case_get_visible(user=user, pk=pk)
         _refuse_unknown(request.data, CASE_WRITABLE_FIELDS)
         touched = {case_field_group(name) or "" for name in request.data}
@@ -304,7 +298,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], serializer_class=CaseParticipantAddSerializer)
     def participants(self, request: Request, pk: str) -> Response:
         """The lead agency brings another agency into the case."""
-        user = _caller(request)
+        user = api_caller(request)
         case = selectors.case_get_visible(user=user, pk=pk)
         serializer = CaseParticipantAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -319,7 +313,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], serializer_class=CaseVictimLinkSerializer)
     def victims(self, request: Request, pk: str) -> Response:
         """Link a survivor you can see to this case; the link by itself shares nothing."""
-        user = _caller(request)
+        user = api_caller(request)
         case = selectors.case_get_visible(user=user, pk=pk)
         serializer = CaseVictimLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -339,21 +333,21 @@ class ConsentViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.consents_visible_to(_caller(request)))
+        page = self.paginate_queryset(selectors.consents_visible_to(api_caller(request)))
         return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(ConsentSerializer(self._get(request, pk)).data)
 
     def _get(self, request: Request, pk: str) -> Consent:
-        consent = selectors.consents_visible_to(_caller(request)).filter(pk=pk).first() if pk.isdigit() else None
+        consent = selectors.consents_visible_to(api_caller(request)).filter(pk=pk).first() if pk.isdigit() else None
         if consent is None:
             raise exceptions.NotFound
         return consent
 
     @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentSerializer, 400: INVALID, 403: FORBIDDEN})
     def create(self, request: Request) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         serializer = ConsentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -366,7 +360,7 @@ class ConsentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         """Takes effect on the next request: the recipient's grants go in the same transaction."""
-        consent = _call(services.consent_revoke, consent=self._get(request, pk), actor=_caller(request))
+        consent = _call(services.consent_revoke, consent=self._get(request, pk), actor=api_caller(request))
         return Response(ConsentSerializer(consent).data)
 
 
@@ -381,7 +375,7 @@ class ServiceEventViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def list(self, request: Request) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         page = list(self.paginate_queryset(selectors.service_events_visible_to(user)) or [])
         # Checked again per page: the consent behind a covered owner's grant must name `services`.
         victims = {event.victim_id: event.victim for event in page}
@@ -393,7 +387,7 @@ class ServiceEventViewSet(viewsets.GenericViewSet):
         request=ServiceEventCreateSerializer, responses={201: ServiceEventSerializer, 400: INVALID, 403: FORBIDDEN}
     )
     def create(self, request: Request) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         serializer = ServiceEventCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

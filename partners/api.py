@@ -6,21 +6,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partners import services
-from partners.models import Agency, AgencyContact, User
+from partners.models import Agency, AgencyContact
+from partners.requests import api_caller
 from partners.serializers import AgencySerializer, MeSerializer, MeUpdateSerializer
-
-
-def _caller(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # IsVerifiedUser already refused anyone else
-        raise NotAuthenticated
-    return user
 
 
 @extend_schema(tags=["me"])
@@ -31,7 +24,7 @@ class MeView(GenericAPIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(_caller(request)).data)
+        return Response(MeSerializer(api_caller(request)).data)
 
     @extend_schema(
         request=MeUpdateSerializer,
@@ -41,7 +34,7 @@ class MeView(GenericAPIView):
         },
     )
     def patch(self, request: Request) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         serializer = MeUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:

@@ -22,10 +22,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import access as cases_access
-from cases.api import Cursor, _active_agency, _caller, _log_reads, _visible_victim_from_body
+from cases.api import Cursor, _active_agency, _log_reads, _visible_victim_from_body
 from cases.field_groups import VictimGroup
 from cases.models import Case, ServiceEvent
 from partners.models import User
+from partners.requests import api_caller
 from partners.roles import Role
 from referrals import selectors, services
 from referrals.models import Notification, Referral, ReferralStatus, Tip
@@ -76,7 +77,7 @@ def _call(write: Callable[..., T], **kwargs: Any) -> T:
 
 def _render(request: Request, referrals: list[Referral]) -> Any:
     """A page of referrals in a fixed number of queries, whatever its size."""
-    user = _caller(request)
+    user = api_caller(request)
     victims = list({referral.victim_id: referral.victim for referral in referrals}.values())
     access_map = cases_access.victims_access(user, victims)
     prefetch_related_objects(
@@ -114,7 +115,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         box = request.query_params.get("box", "")
         if box not in ("", selectors.INBOX, selectors.OUTBOX):
             raise serializers.ValidationError({"box": ["Use inbox or outbox."]})
-        queryset = selectors.referrals_visible_to(_caller(request), box=box)
+        queryset = selectors.referrals_visible_to(api_caller(request), box=box)
         wanted = request.query_params.get("status", "")
         if wanted:
             if wanted not in ReferralStatus.values:
@@ -124,13 +125,13 @@ class ReferralViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(_render(request, list(page or [])))
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        referral = selectors.referral_get_visible(user=_caller(request), pk=pk)
+        referral = selectors.referral_get_visible(user=api_caller(request), pk=pk)
         return Response(_render(request, [referral])[0])
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer, 400: INVALID, 403: FORBIDDEN})
     def create(self, request: Request) -> Response:
         """Save a draft; send it with ``POST /referrals/{id}/send/``."""
-        user = _caller(request)
+        user = api_caller(request)
         serializer = ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -148,7 +149,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         return Response(_render(request, [referral])[0], status=status.HTTP_201_CREATED)
 
     def _act(self, request: Request, pk: str, write: Callable[..., Referral], **kwargs: Any) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         referral = selectors.referral_get_visible(user=user, pk=pk)
         _call(write, referral=referral, actor=user, **kwargs)
         return Response(_render(request, [selectors.referral_get_visible(user=user, pk=pk)])[0])
@@ -206,7 +207,7 @@ class NotificationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool)])
     def list(self, request: Request) -> Response:
-        queryset = selectors.notifications_of(_caller(request))
+        queryset = selectors.notifications_of(api_caller(request))
         if request.query_params.get("unread") in ("1", "true"):
             queryset = queryset.filter(read_at__isnull=True)
         page = self.paginate_queryset(queryset)
@@ -215,7 +216,7 @@ class NotificationViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: NotificationSerializer, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
-        user = _caller(request)
+        user = api_caller(request)
         notification = _call(
             services.notification_mark_read, notification=selectors.notification_get(user=user, pk=pk), actor=user
         )
@@ -226,13 +227,15 @@ class NotificationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        return Response({"marked": services.notifications_mark_all_read(actor=_caller(request))})
+        return Response({"marked": services.notifications_mark_all_read(actor=api_caller(request))})
 
     @extend_schema(responses=inline_serializer("NotificationsUnread", fields={"unread": serializers.IntegerField()}))
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:
         """For the bell."""
-        return Response({"unread": selectors.notifications_of(_caller(request)).filter(read_at__isnull=True).count()})
+        return Response(
+            {"unread": selectors.notifications_of(api_caller(request)).filter(read_at__isnull=True).count()}
+        )
 
 
 @extend_schema(tags=["referrals"])
@@ -252,7 +255,7 @@ class ReferralDirectoryViewSet(viewsets.GenericViewSet):
         responses=DirectoryAgencySerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        _caller(request)
+        api_caller(request)
         service = request.query_params.get("service", "")
         language = request.query_params.get("language", "").casefold()
         # Services and languages are JSON lists: filtered here, portable to SQLite; the directory is small.
@@ -324,7 +327,7 @@ class TipViewSet(viewsets.GenericViewSet):
         data = serializer.validated_data
         tip = _call(
             services.tip_create,
-            actor=_caller(request),
+            actor=api_caller(request),
             source=data["source"],
             summary=data["summary"],
             urgency=data.get("urgency", "routine"),
@@ -339,7 +342,7 @@ class TipViewSet(viewsets.GenericViewSet):
         serializer = TipCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]
-        return self._answer(_call(services.tip_close, tip=tip, actor=_caller(request), reason=reason))
+        return self._answer(_call(services.tip_close, tip=tip, actor=api_caller(request), reason=reason))
 
     @extend_schema(request=TipTriageCaseSerializer, responses=TIP_ACTION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="triage-case", serializer_class=TipTriageCaseSerializer)
@@ -351,7 +354,7 @@ class TipViewSet(viewsets.GenericViewSet):
         case = Case.objects.filter(pk=serializer.validated_data["case"]).first()
         if case is None:
             raise serializers.ValidationError({"case": ["No such case."]})
-        return self._answer(_call(services.tip_triage_case, tip=tip, actor=_caller(request), case=case))
+        return self._answer(_call(services.tip_triage_case, tip=tip, actor=api_caller(request), case=case))
 
     @extend_schema(request=TipTriageReferralSerializer, responses=TIP_ACTION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="triage-referral", serializer_class=TipTriageReferralSerializer)
@@ -367,4 +370,4 @@ class TipViewSet(viewsets.GenericViewSet):
         )
         if referral is None:
             raise serializers.ValidationError({"referral": ["No such referral."]})
-        return self._answer(_call(services.tip_triage_referral, tip=tip, actor=_caller(request), referral=referral))
+        return self._answer(_call(services.tip_triage_referral, tip=tip, actor=api_caller(request), referral=referral))

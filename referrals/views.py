@@ -31,8 +31,9 @@ from cases.access import victim_access, victims_access
 from cases.catalog import ServiceType
 from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_FIELDS, WITHHELD_REASONS, VictimGroup
 from cases.models import Case, Victim
-from cases.views.common import acting_user, add_service_errors, field_values
+from cases.views.common import add_service_errors, field_values
 from partners.models import Agency, User
+from partners.requests import acting_user
 from partners.roles import Role
 from referrals import selectors, services
 from referrals.access import COORDINATOR_ROLES, can_refer, consented_groups

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partners.models import User
+from partners.requests import api_caller
 from reporting import exports, selectors, services
 from reporting.access import may_run_reports
 from reporting.models import Award, ReportKind, ReportRun, RunStatus
@@ -153,12 +154,6 @@ class RunSerializer(serializers.ModelSerializer[ReportRun]):
 
 
 # --- Endpoints -------------------------------------------------------------------------
-def _caller(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # the permissions already refused anyone else
-        raise exceptions.NotAuthenticated
-    return user
-
 
 FORBIDDEN = OpenApiResponse(description="Only task force administrators and analysts use reports.")
 NOT_FOUND = OpenApiResponse(description="No such run.")
@@ -175,7 +170,7 @@ class ReportRunViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return selectors.runs_visible_to(_caller(self.request))
+        return selectors.runs_visible_to(api_caller(self.request))
 
     @extend_schema(responses={200: RunSummarySerializer(many=True), 403: FORBIDDEN})
     def list(self, request: Request) -> Response:
@@ -185,7 +180,7 @@ class ReportRunViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: RunSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
     def retrieve(self, request: Request, pk: str) -> Response:
-        run = selectors.run_get(user=_caller(request), pk=pk)
+        run = selectors.run_get(user=api_caller(request), pk=pk)
         return Response(RunSerializer(run).data)
 
     @extend_schema(
@@ -198,7 +193,7 @@ class ReportRunViewSet(viewsets.GenericViewSet):
     )
     def create(self, request: Request) -> Response:
         """Queue a run; a worker compiles it. The `Location` header names the run to poll."""
-        user = _caller(request)
+        user = api_caller(request)
         serializer = RunStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -225,7 +220,7 @@ class ReportRunViewSet(viewsets.GenericViewSet):
     def lock(self, request: Request, pk: str) -> Response:
         """Freeze a finished run: what was (or will be) submitted. A later run of the
         same report and period shows its differences from this one."""
-        user = _caller(request)
+        user = api_caller(request)
         run = selectors.run_get(user=user, pk=pk)
         try:
             services.report_run_lock(run=run, actor=user)
@@ -253,7 +248,7 @@ class ReportRunViewSet(viewsets.GenericViewSet):
         wanted = request.query_params.get("format", "xlsx")
         if wanted not in EXPORT_FORMATS:
             raise serializers.ValidationError({"format": [f"Use one of: {', '.join(EXPORT_FORMATS)}."]})
-        run = selectors.run_get(user=_caller(request), pk=pk)
+        run = selectors.run_get(user=api_caller(request), pk=pk)
         if run.status != RunStatus.DONE:
             raise RunConflict("Only a finished run can be exported.")
         return export_response(run, wanted)

@@ -6,6 +6,7 @@ multi-select dimension); no Python loop ever walks the rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,12 +29,6 @@ class Scope:
     fiscal_year_start: date
     cutoff_at: datetime
     award: Award | None = None
-
-
-def fiscal_year_start(day: date, *, start_month: int) -> date:
-    """The first day of the fiscal year (starting in ``start_month``) that contains ``day``."""
-    year = day.year if day.month >= start_month else day.year - 1
-    return date(year, start_month, 1)
 
 
 def _checked(population: Population, lookups: dict[str, Any], *, code: str) -> Q:
@@ -217,3 +212,23 @@ def difference(results: dict[str, Result], definition: MeasureDefinition) -> Res
     if isinstance(first, dict) or isinstance(second, dict):
         raise ValidationError(f"{definition.code}: a difference of tables is not defined.")
     return _number(Decimal(str(first)) - Decimal(str(second)))
+
+
+def compute_all(
+    definitions: Sequence[MeasureDefinition],
+    scope: Scope,
+    *,
+    after_each: Callable[[int, MeasureDefinition], None] | None = None,
+) -> dict[str, Result]:
+    """Every measure of a report, in order (a difference reads the measures before it).
+    ``after_each(done, definition)`` is told after each one: progress, timings."""
+    results: dict[str, Result] = {}
+    for done, definition in enumerate(definitions, start=1):
+        validate(definition)
+        if definition.aggregation == Aggregation.DIFFERENCE:
+            results[definition.code] = difference(results, definition)
+        else:
+            results[definition.code] = compute(definition, scope)
+        if after_each is not None:
+            after_each(done, definition)
+    return results

@@ -40,6 +40,7 @@ from cases.models import Arrest, Case, Charge, Disposition, ServiceEvent, Victim
 from partners.operations.models import TrainingEvent
 from referrals.models import Referral, ReferralStatus
 from reporting.charts import bar_chart_svg, grouped_bar_svg
+from reporting.periods import add_months, quarter_start
 from reporting.suppression import DEFAULT_THRESHOLD, Cell, SuppressedTable, suppress_table
 
 Granularity = Literal["month", "quarter"]
@@ -71,15 +72,6 @@ class Window:
         return _key(value, self.by)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-
-
 def _key(value: date | datetime, by: Granularity) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -105,17 +97,17 @@ def dashboard_window(*, year: int | None = None, by: Granularity = "month", toda
     if year is not None:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     else:
-        start = _add_months(today.replace(day=1), 1 - WINDOW_MONTHS)
-        end = _add_months(today.replace(day=1), 1)
+        start = add_months(today.replace(day=1), 1 - WINDOW_MONTHS)
+        end = add_months(today.replace(day=1), 1)
         if by == "quarter":
-            start = _quarter_start(start)
-            end = _add_months(_quarter_start(today), 3)
+            start = quarter_start(start)
+            end = add_months(quarter_start(today), 3)
     step = 3 if by == "quarter" else 1
     periods = []
     cursor = start
     while cursor < end:
         periods.append(Period(_key(cursor, by), cursor, _label(cursor, by)))
-        cursor = _add_months(cursor, step)
+        cursor = add_months(cursor, step)
     return Window(start=start, end=end, by=by, year=year, periods=tuple(periods))
 
 

@@ -17,7 +17,6 @@ from partners.models import Agency, User
 from partners.operations import services as operations
 from partners.operations.models import TrainingEvent
 from reporting import services
-from reporting.compiler import fiscal_year_start
 from reporting.models import (
     AgencySubmission,
     AnonymousContact,
@@ -30,25 +29,9 @@ from reporting.models import (
     SubmittingAgency,
     TimeEntry,
 )
+from reporting.periods import fiscal_year_start, last_quarter, months_back
 
 OVC_AWARD = "15POVC-25-GG-00123"
-
-
-def _month_starts(today: date, count: int) -> list[date]:
-    months = []
-    month = today.replace(day=1)
-    for _ in range(count):
-        month = (month - timedelta(days=1)).replace(day=1)
-        months.append(month)
-    return sorted(months)
-
-
-def last_closed_quarter(today: date) -> tuple[date, date]:
-    """The federal fiscal quarter (Oct-Dec, Jan-Mar, ...) that ended most recently."""
-    month = today.month - (today.month - 1) % 3  # first month of the current calendar quarter
-    end = date(today.year, month, 1) - timedelta(days=1)
-    start_month = end.month - 2
-    return date(end.year, start_month, 1), end
 
 
 def seed(*, today: date | None = None) -> dict[str, int]:
@@ -111,7 +94,7 @@ def seed(*, today: date | None = None) -> dict[str, int]:
         # The task force office's trainings were paid for by the two federal awards, in turn.
         for index, training in enumerate(TrainingEvent.objects.filter(held_on__gte=award_start).order_by("held_on")):
             operations.training_update(training=training, actor=None, funding_award=(ovc, bja)[index % 2].award_number)
-        for day in _month_starts(today, 6):
+        for day in months_back(count=6, today=today):
             AnonymousContact.objects.create(
                 agency=agencies["safe-harbor"],
                 contacted_on=day + timedelta(days=11),
@@ -158,7 +141,7 @@ def _seed_time(people: dict[str, User], *, ovc: Award, bja: Award, voca: Award, 
 
 def _seed_money(admin: User, awards: tuple[Award, ...], *, today: date) -> int:
     count = 0
-    for month in _month_starts(today, 9):
+    for month in months_back(count=9, today=today):
         for award in awards:
             if not award.starts_on <= month <= award.ends_on:
                 continue
@@ -182,7 +165,7 @@ def _seed_money(admin: User, awards: tuple[Award, ...], *, today: date) -> int:
 
 
 def _seed_submissions(hsi: Agency, people: dict[str, User], *, today: date) -> int:
-    months = _month_starts(today, 6)
+    months = months_back(count=6, today=today)
     SubmittingAgency.objects.get_or_create(agency=hsi, defaults={"since": months[0]})
     agent = people.get("agent")
     if agent is None:
@@ -204,7 +187,7 @@ def _seed_submissions(hsi: Agency, people: dict[str, User], *, today: date) -> i
 
 
 def _seed_runs(admin: User, *, ovc: Award, bja: Award, voca: Award, today: date) -> int:
-    start, end = last_closed_quarter(today)
+    start, end = last_quarter(today)
     runs = []
     for report, award in (("ovc_ht", ovc), ("bja_ecm", bja), ("voca", voca)):
         run = services.report_run_start(actor=admin, report=report, period_start=start, period_end=end, award=award)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from partners.models import User
 from reporting import compiler
 from reporting.access import may_run_reports
 from reporting.models import Award, Cadence, MeasureDefinition, ReportKind, ReportRun, RunStatus
+from reporting.periods import closed_span, fiscal_year_start, last_month
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def _validate_request(*, report: str, period_start: date, period_end: date, awar
         errors["period_end"] = _("A report covers at most one year.")
     else:
         start_month = award.fiscal_year_start_month if award else FEDERAL_FISCAL_YEAR_START_MONTH
-        year_start = compiler.fiscal_year_start(period_start, start_month=start_month)
-        if compiler.fiscal_year_start(period_end, start_month=start_month) != year_start:
+        year_start = fiscal_year_start(period_start, start_month=start_month)
+        if fiscal_year_start(period_end, start_month=start_month) != year_start:
             # "New in the fiscal year" has one year to count in; a period across two would miscount.
             errors["period_end"] = _(
                 "The period crosses into the next fiscal year (it starts on %(start)s). Run each year apart."
@@ -88,7 +88,7 @@ def report_run_start(
         award=award,
         period_start=period_start,
         period_end=period_end,
-        fiscal_year_start=compiler.fiscal_year_start(period_start, start_month=start_month),
+        fiscal_year_start=fiscal_year_start(period_start, start_month=start_month),
         definition_version=definition_version_for(report=report, period_start=period_start, period_end=period_end),
         cutoff_at=timezone.now(),
         supersedes=locked,
@@ -127,18 +127,15 @@ def report_run_compile(*, run_id: int) -> bool:
         cutoff_at=run.cutoff_at,
         award=run.award,
     )
-    results: dict[str, Any] = {}
+
+    def report_progress(done: int, _definition: MeasureDefinition) -> None:
+        progress = int(done * 100 / len(definitions))
+        if progress >= run.progress + 10 or done == len(definitions):
+            run.progress = progress
+            ReportRun.objects.filter(pk=run_id).update(progress=progress)
+
     try:
-        for index, definition in enumerate(definitions, start=1):
-            compiler.validate(definition)
-            if definition.aggregation == "difference":
-                results[definition.code] = compiler.difference(results, definition)
-            else:
-                results[definition.code] = compiler.compute(definition, scope)
-            progress = int(index * 100 / len(definitions))
-            if progress >= run.progress + 10 or index == len(definitions):
-                run.progress = progress
-                ReportRun.objects.filter(pk=run_id).update(progress=progress)
+        results = compiler.compute_all(definitions, scope, after_each=report_progress)
     except Exception as exc:
         logger.exception("report run %s failed", run_id)
         ReportRun.objects.filter(pk=run_id).update(
@@ -168,28 +165,6 @@ def report_run_lock(*, run: ReportRun, actor: User) -> ReportRun:
 
 
 # --- The schedule ------------------------------------------------------------------
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _previous_month(today: date) -> tuple[date, date]:
-    end = _month_start(today) - timedelta(days=1)
-    return end.replace(day=1), end
-
-
-def _closed_span(today: date, *, fiscal_start_month: int, months: int) -> tuple[date, date] | None:
-    """The fiscal quarter (``months=3``) or half (``6``) that ended with last month, if one did."""
-    start, end = _previous_month(today)
-    if (end.month - fiscal_start_month + 1) % months != 0:
-        return None
-    first_month = start.month - (months - 1)
-    year = start.year
-    if first_month < 1:
-        first_month += 12
-        year -= 1
-    return date(year, first_month, 1), end
-
-
 def reports_schedule_due(*, today: date | None = None) -> int:
     """On the 1st: the previous month for every active monthly award, and the quarter
     that just closed for every active award. Runs it twice and nothing doubles (the
@@ -199,9 +174,9 @@ def reports_schedule_due(*, today: date | None = None) -> int:
     for award in Award.objects.filter(active=True, starts_on__lte=today, ends_on__gte=today - timedelta(days=120)):
         periods: list[tuple[date, date] | None] = []
         if award.cadence == Cadence.MONTHLY:
-            periods.append(_previous_month(today))
+            periods.append(last_month(today))
         span = 6 if award.cadence == Cadence.SEMIANNUAL else 3
-        periods.append(_closed_span(today, fiscal_start_month=award.fiscal_year_start_month, months=span))
+        periods.append(closed_span(today, fiscal_start_month=award.fiscal_year_start_month, months=span))
         for report in award.reports:
             for period in periods:
                 if period is None or period[1] < award.starts_on or period[0] > award.ends_on:

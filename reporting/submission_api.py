@@ -22,7 +22,8 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partners.models import Agency, User
+from partners.models import Agency
+from partners.requests import api_caller
 from reporting.models import AgencySubmission
 from reporting.submissions import (
     FIGURE_MAX,
@@ -76,13 +77,6 @@ class SubmissionSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-def _caller(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # IsVerifiedUser already refused anyone else
-        raise exceptions.NotAuthenticated
-    return user
-
-
 @extend_schema(tags=["reports"])
 class SubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Monthly figures of partners that keep their records elsewhere.
@@ -96,7 +90,7 @@ class SubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[AgencySubmission]:
-        user = _caller(self.request)
+        user = api_caller(self.request)
         if not may_see_tracker(user):
             raise exceptions.PermissionDenied("Only the task force and submitting partners see submissions.")
         return submissions_visible_to(user=user).order_by("-month", "agency__name")
@@ -113,7 +107,7 @@ class SubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        actor = _caller(request)
+        actor = api_caller(request)
         if not may_submit(actor):
             # Refused before the body is read: a 400 would tell an outsider which agencies exist.
             raise exceptions.PermissionDenied("Only members of a submitting agency, or the task force, submit figures.")

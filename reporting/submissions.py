@@ -15,7 +15,7 @@ import logging
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -34,6 +34,7 @@ from partners.models import Agency, User
 from partners.roles import Role
 from reporting.access import may_run_reports
 from reporting.models import AgencySubmission, SubmissionFigure, SubmissionItem, SubmissionReminder, SubmittingAgency
+from reporting.periods import month_previous, month_start
 
 logger = logging.getLogger(__name__)
 
@@ -57,24 +58,6 @@ SOURCE_API = "api"
 
 
 # --- Months ----------------------------------------------------------------------------
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_previous(first: date) -> date:
-    return (first.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def months_back(*, count: int, today: date | None = None) -> list[date]:
-    """The ``count`` whole months before the current one, oldest first."""
-    current = month_start(today or timezone.localdate())
-    months: list[date] = []
-    for _index in range(count):
-        current = month_previous(current)
-        months.append(current)
-    return list(reversed(months))
-
-
 def month_parse(value: str) -> date:
     """``YYYY-MM`` (a day after it is tolerated and dropped) → the first of that month."""
     text = value.strip()

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.views.common import acting_user
+from partners.requests import acting_user
 from reporting import dashboard
 from reporting.access import sees_small_counts
 

@@ -6,8 +6,6 @@ and every write goes through its services.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,22 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partners.models import User
+from partners.requests import acting_user
 from reporting import grants
 from reporting.forms import AwardForm, ExpenditureForm, TimeEntryForm
 from reporting.models import Award, TimeEntry
 from reporting.views_submissions import form_error
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required let only a signed-in person through
-
-
 # --- Awards ------------------------------------------------------------------------------
 @login_required
 @require_GET
 def grant_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not grants.may_see_awards(user):
         raise PermissionDenied
     rows = [
@@ -49,7 +43,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not grants.may_manage_awards(user):
         raise PermissionDenied
     form = AwardForm(request.POST or None)
@@ -67,7 +61,7 @@ def grant_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not grants.may_manage_awards(user):
         raise PermissionDenied
     award = get_object_or_404(Award, pk=pk)
@@ -87,7 +81,7 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def expenditure_list(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     award = get_object_or_404(grants.awards_visible_to(user=user), pk=pk)
     if not grants.may_manage_expenditures(user, award):
         raise PermissionDenied
@@ -109,7 +103,7 @@ def expenditure_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def time_mine(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not grants.may_log_time(user):
         raise PermissionDenied
     form = TimeEntryForm(request.POST or None, awards=grants.time_awards_for(user=user))
@@ -132,7 +126,7 @@ def time_mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def time_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     entry = get_object_or_404(grants.time_entries_of(user=user), pk=pk)
     if entry.certified_at is not None:
         messages.error(request, _("A certified entry can no longer be changed."))
@@ -153,7 +147,7 @@ def time_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def time_certify(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     entry: TimeEntry = get_object_or_404(grants.time_entries_of(user=user), pk=pk)
     try:
         grants.time_entry_certify(entry=entry, actor=user)
@@ -167,7 +161,7 @@ def time_certify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def time_approve_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not grants.may_approve_time(user):
         raise PermissionDenied
     return render(request, "reporting/time_approve.html", {"entries": grants.time_approval_queue(user=user)})
@@ -176,7 +170,7 @@ def time_approve_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def time_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not grants.may_approve_time(user):
         raise PermissionDenied
     entry = get_object_or_404(TimeEntry.objects.select_related("person"), pk=pk, person__agency_id=user.agency_id)

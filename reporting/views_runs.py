@@ -7,7 +7,6 @@ pages (403 to anyone else, whatever the run); a run that does not exist is 404.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -22,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.views.common import acting_user, add_service_errors
+from cases.views.common import add_service_errors
 from partners.models import User
+from partners.requests import acting_user
 from reporting import exports, selectors, services
 from reporting.access import may_run_reports
 from reporting.api import EXPORT_FORMATS, export_response
 from reporting.models import Award, ReportKind, ReportRun, RunStatus
+from reporting.periods import last_month, last_quarter
 
 LIST_LIMIT = 100
 POLL_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -39,18 +40,6 @@ STATUS_BADGES: dict[str, str] = {
 }
 
 CUSTOM, LAST_MONTH, LAST_QUARTER = "custom", "last_month", "last_quarter"
-
-
-def last_month(today: date) -> tuple[date, date]:
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
-
-
-def last_quarter(today: date) -> tuple[date, date]:
-    """The last calendar quarter that has ended (also a federal fiscal quarter)."""
-    first_month = (today.month - 1) // 3 * 3 + 1
-    end = today.replace(month=first_month, day=1) - timedelta(days=1)
-    return end.replace(month=end.month - 2, day=1), end
 
 
 class RunStartForm(forms.Form):

@@ -6,29 +6,28 @@ and every write goes through its services.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partners.models import User
+from partners.requests import acting_user
 from reporting.access import may_run_reports
 from reporting.forms import SubmissionForm, SubmissionUploadForm
 from reporting.models import SubmissionItem
+from reporting.periods import months_back
 from reporting.submissions import (
     SOURCE_FORM,
     UPLOAD_COLUMNS,
     CellState,
     may_see_tracker,
     may_submit,
-    months_back,
     submission_import,
     submission_save,
     submission_tracker,
@@ -36,10 +35,6 @@ from reporting.submissions import (
 )
 
 TRACKER_MONTHS = 6
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required let only a signed-in person through
 
 
 def form_error(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -54,10 +49,10 @@ def form_error(form: forms.BaseForm, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def submission_tracker_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not may_see_tracker(user):
         raise PermissionDenied
-    months = months_back(count=TRACKER_MONTHS)
+    months = months_back(count=TRACKER_MONTHS, today=timezone.localdate())
     everyone = may_run_reports(user)
     rows = submission_tracker(months=months, agencies=None if everyone else [user.agency])
     context = {
@@ -73,7 +68,7 @@ def submission_tracker_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not may_submit(user):
         raise PermissionDenied
     agencies = submitting_agencies_for(user)
@@ -100,7 +95,7 @@ def submission_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not may_submit(user):
         raise PermissionDenied
     agencies = submitting_agencies_for(user)

@@ -18,7 +18,7 @@ from cases.models import ServiceEvent, Victim
 from conftest import demo_seed
 from referrals.tests.test_worker import worker_on_test_db
 from reporting.models import ReportRun
-from reporting.views_runs import last_quarter
+from reporting.periods import last_quarter
 from tests.test_browser_operations import _act_as
 
 pytestmark = [

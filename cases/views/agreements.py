@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import services
 from cases.field_groups import CONSENT_ONLY_GROUPS, OWNER_ONLY_GROUPS, CaseGroup, VictimGroup
 from partners import access
-from partners.models import Agency, SharingAgreement, User
+from partners.models import Agency, SharingAgreement
+from partners.requests import acting_user
 
 # Notes never leave the owner agency, so they are not even offered.
 SHAREABLE_VICTIM_GROUPS = [(value, label) for value, label in VictimGroup.choices if value not in OWNER_ONLY_GROUPS]
@@ -61,13 +62,9 @@ class AgreementForm(forms.Form):
         partner_field.queryset = Agency.objects.active().exclude(pk=owner.pk)
 
 
-def _acting_user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required let only a signed-in person through
-
-
 def _managed_agency(request: HttpRequest, slug: str | None) -> Agency:
     """The agency whose agreements are shown: one's own, or any for the task force administrator."""
-    user = _acting_user(request)
+    user = acting_user(request)
     agency = user.agency if not slug else get_object_or_404(Agency, slug=slug)
     if not access.can_manage_users_of(user, agency):
         raise PermissionDenied
@@ -94,7 +91,7 @@ def _rows(agreements: QuerySet[SharingAgreement], *, other: str) -> list[dict[st
 @login_required
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    user = _acting_user(request)
+    user = acting_user(request)
     agency = _managed_agency(request, request.GET.get("agency"))
     given = (
         SharingAgreement.objects.filter(owner=agency).select_related("partner", "updated_by").order_by("partner__name")
@@ -116,7 +113,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _acting_user(request)
+    user = acting_user(request)
     owner = _managed_agency(request, slug)
     initial: dict[str, Any] = {"active": True}
     partner_slug = request.GET.get("partner", "")

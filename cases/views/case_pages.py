@@ -34,8 +34,9 @@ from cases.forms import (
     SuspectForm,
 )
 from cases.models import Case, CaseVictim, Charge, Victim
-from cases.views.common import acting_user, add_service_errors, field_values
+from cases.views.common import add_service_errors, field_values
 from partners.models import Agency
+from partners.requests import acting_user
 
 PAGE_SIZE = 25
 LINKABLE_SURVIVORS = 200

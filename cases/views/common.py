@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
 
 from cases.fields import ChoiceSetField
-from partners.models import User
-
-
-def acting_user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required let only a signed-in person through
 
 
 def add_service_errors(forms_: Iterable[forms.Form], exc: ValidationError) -> None:

@@ -23,7 +23,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partners.models import MOU, Meeting, OutreachEvent, TrainingEvent, User, Volunteer
+from partners.models import MOU, Meeting, OutreachEvent, TrainingEvent, Volunteer
 from partners.operations import access, selectors, services
 from partners.operations.serializers import (
     AttendanceReadSerializer,
@@ -36,15 +36,9 @@ from partners.operations.serializers import (
     VolunteerSerializer,
 )
 from partners.operations.views import mou_document_response
+from partners.requests import api_caller
 
 T = TypeVar("T")
-
-
-def _caller(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):  # IsVerifiedUser already refused anyone else
-        raise exceptions.NotAuthenticated
-    return user
 
 
 def _call(write: Callable[..., T], **kwargs: Any) -> T:
@@ -102,10 +96,10 @@ class MOUViewSet(_Base):
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[MOU]:
-        return selectors.mous_visible_to(user=_caller(self.request)).order_by("-id")
+        return selectors.mous_visible_to(user=api_caller(self.request)).order_by("-id")
 
     def perform_write(self, instance: MOU | None, data: dict[str, Any]) -> MOU:
-        actor = _caller(self.request)
+        actor = api_caller(self.request)
         new_status = data.pop("status", None)
         if instance is None:
             mou = _call(services.mou_create, actor=actor, **data)
@@ -138,7 +132,7 @@ class MOUViewSet(_Base):
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
     def document(self, request: Request, pk: str) -> FileResponse | Response:
         """GET the signed document (parties and administrators; 404 to anyone else); POST a new one."""
-        actor = _caller(request)
+        actor = api_caller(request)
         if request.method != "POST":
             return mou_document_response(user=actor, pk=int(pk))
         mou = self.get_object()
@@ -159,10 +153,10 @@ class MeetingViewSet(_Base):
     filterset_fields = ["committee", "host_agency"]
 
     def get_queryset(self) -> QuerySet[Meeting]:
-        return selectors.meetings_visible_to(user=_caller(self.request)).order_by("-starts_at", "-id")
+        return selectors.meetings_visible_to(user=api_caller(self.request)).order_by("-starts_at", "-id")
 
     def perform_write(self, instance: Meeting | None, data: dict[str, Any]) -> Meeting:
-        actor = _caller(self.request)
+        actor = api_caller(self.request)
         if instance is None:
             host = data.pop("host_agency", None) or actor.agency
             return _call(services.meeting_create, actor=actor, host_agency=host, **data)
@@ -171,7 +165,7 @@ class MeetingViewSet(_Base):
         return _call(services.meeting_update, meeting=instance, actor=actor, **data)
 
     def _attendance(self, meeting: Meeting) -> Response:
-        fresh = selectors.meeting_get_visible(user=_caller(self.request), pk=meeting.pk)
+        fresh = selectors.meeting_get_visible(user=api_caller(self.request), pk=meeting.pk)
         count = selectors.meeting_attendance_count(meeting=fresh)
         data = {
             "people": [row.person_id for row in fresh.person_attendance.all()],
@@ -195,7 +189,7 @@ class MeetingViewSet(_Base):
             _call(
                 services.meeting_attendance_set,
                 meeting=meeting,
-                actor=_caller(request),
+                actor=api_caller(request),
                 people=serializer.validated_data["people"],
                 agency_guests=serializer.validated_data.get("agency_guests", {}),
             )
@@ -211,10 +205,10 @@ class TrainingViewSet(_Base):
     filterset_fields = ["topic", "delivered_by"]
 
     def get_queryset(self) -> QuerySet[TrainingEvent]:
-        return selectors.trainings_visible_to(user=_caller(self.request)).order_by("-held_on", "-id")
+        return selectors.trainings_visible_to(user=api_caller(self.request)).order_by("-held_on", "-id")
 
     def perform_write(self, instance: TrainingEvent | None, data: dict[str, Any]) -> TrainingEvent:
-        actor = _caller(self.request)
+        actor = api_caller(self.request)
         if instance is None:
             by = data.pop("delivered_by", None) or actor.agency
             return _call(services.training_create, actor=actor, delivered_by=by, **data)
@@ -232,10 +226,10 @@ class OutreachViewSet(_Base):
     filterset_fields = ["kind", "delivered_by"]
 
     def get_queryset(self) -> QuerySet[OutreachEvent]:
-        return selectors.outreach_visible_to(user=_caller(self.request)).order_by("-held_on", "-id")
+        return selectors.outreach_visible_to(user=api_caller(self.request)).order_by("-held_on", "-id")
 
     def perform_write(self, instance: OutreachEvent | None, data: dict[str, Any]) -> OutreachEvent:
-        actor = _caller(self.request)
+        actor = api_caller(self.request)
         if instance is None:
             by = data.pop("delivered_by", None) or actor.agency
             return _call(services.outreach_create, actor=actor, delivered_by=by, **data)
@@ -254,10 +248,10 @@ class VolunteerViewSet(_Base):
     filterset_fields = ["active"]
 
     def get_queryset(self) -> QuerySet[Volunteer]:
-        return selectors.volunteers_visible_to(user=_caller(self.request)).order_by("last_name", "first_name", "id")
+        return selectors.volunteers_visible_to(user=api_caller(self.request)).order_by("last_name", "first_name", "id")
 
     def perform_write(self, instance: Volunteer | None, data: dict[str, Any]) -> Volunteer:
-        actor = _caller(self.request)
+        actor = api_caller(self.request)
         if instance is None:
             agency = data.pop("agency", None) or actor.agency
             return _call(services.volunteer_create, actor=actor, agency=agency, **data)

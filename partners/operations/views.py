@@ -11,7 +11,7 @@ import copy
 import csv
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -46,11 +46,7 @@ from partners.operations.forms import (
     VolunteerShiftForm,
 )
 from partners.operations.models import MOU_TRANSITIONS, AudienceDiscipline, MOUStatus
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required let only a signed-in person through
-
+from partners.requests import acting_user
 
 _Record = TypeVar("_Record", bound=Model)
 
@@ -85,7 +81,7 @@ def mou_document_response(*, user: User, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def mou_document(request: HttpRequest, pk: int) -> FileResponse:
-    return mou_document_response(user=_user(request), pk=pk)
+    return mou_document_response(user=acting_user(request), pk=pk)
 
 
 # --- Calendar -------------------------------------------------------------------------
@@ -100,7 +96,7 @@ def _month(value: str) -> date:
 @login_required
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     first = _month(request.GET.get("month", ""))
     following = (first + timedelta(days=32)).replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)
@@ -130,7 +126,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not access.can_create_events(user):
         raise PermissionDenied
     form = MeetingForm(request.POST or None)
@@ -148,7 +144,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     meeting = selectors.meeting_get_visible(user=user, pk=pk)
     if not access.can_edit_events_of(user, meeting.host_agency):
         raise PermissionDenied
@@ -167,7 +163,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     meeting = selectors.meeting_get_visible(user=user, pk=pk)
     can_edit = access.can_edit_events_of(user, meeting.host_agency)
     minutes_form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
@@ -190,7 +186,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     meeting = selectors.meeting_get_visible(user=user, pk=pk)
     if not access.can_edit_events_of(user, meeting.host_agency):
         raise PermissionDenied
@@ -211,7 +207,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """A sign-in sheet to print before the meeting: every active member, grouped by agency, and blank rows."""
-    user = _user(request)
+    user = acting_user(request)
     meeting = selectors.meeting_get_visible(user=user, pk=pk)
     if meeting.committee_id is not None:
         people = meeting.committee.members.filter(is_active=True)  # type: ignore[union-attr]
@@ -234,7 +230,7 @@ def _ics_text(value: str) -> str:
 @login_required
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get_visible(user=_user(request), pk=pk)
+    meeting = selectors.meeting_get_visible(user=acting_user(request), pk=pk)
     stamp = "%Y%m%dT%H%M%SZ"
     location = meeting.location or meeting.online_url
     lines = [
@@ -270,7 +266,7 @@ def _partners_page(
     transition_form: MOUTransitionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     can_manage = access.can_manage_mous(user)
     mous = list(selectors.mous_visible_to(user=user).order_by("expires_on", "title"))
     labels = dict(MOUStatus.choices)
@@ -297,7 +293,7 @@ def _partners_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def partners_overview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     upload_form = MOUDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not access.can_manage_mous(user):
@@ -313,7 +309,7 @@ def partners_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mou_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not access.can_manage_mous(user):
         raise PermissionDenied
     form = MOUForm(request.POST or None)
@@ -340,7 +336,7 @@ def mou_new(request: HttpRequest) -> HttpResponse:
 def mou_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """An MOU's details, for whoever manages MOUs. Renewing is entering the new expiry date; an
     expired MOU may be made active again in the same step (``mou_transition`` decides whether it may)."""
-    user = _user(request)
+    user = acting_user(request)
     mou = selectors.mou_get_visible(user=user, pk=pk)
     if not access.can_manage_mous(user):
         raise PermissionDenied
@@ -370,7 +366,7 @@ def mou_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def mou_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move an MOU to one of its legal next states (the buttons on the partners page)."""
-    user = _user(request)
+    user = acting_user(request)
     if not access.can_manage_mous(user):
         raise PermissionDenied
     mou = selectors.mou_get_visible(user=user, pk=pk)
@@ -391,7 +387,7 @@ def mou_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def committees(request: HttpRequest) -> HttpResponse:
     """Every signed-in member reads the committees; the task force administrator adds and changes them."""
-    user = _user(request)
+    user = acting_user(request)
     context = {
         "committees": selectors.committees_visible_to(user=user).order_by("-active", "name"),
         "can_manage": access.can_manage_committees(user),
@@ -402,7 +398,7 @@ def committees(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not access.can_manage_committees(user):
         raise PermissionDenied
     form = CommitteeForm(request.POST or None)
@@ -425,7 +421,7 @@ def committee_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     committee = selectors.committee_get_visible(user=user, pk=pk)
     if not access.can_manage_committees(user):
         raise PermissionDenied
@@ -451,7 +447,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def trainings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     page = Paginator(selectors.trainings_visible_to(user=user).order_by("-held_on", "-id"), 25).get_page(
         request.GET.get("page")
     )
@@ -469,7 +465,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def training_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not access.can_create_events(user):
         raise PermissionDenied
     form = TrainingForm(request.POST or None)
@@ -488,7 +484,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     training = selectors.training_get_visible(user=user, pk=pk)
     if not access.can_edit_events_of(user, training.delivered_by):
         raise PermissionDenied
@@ -514,7 +510,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def outreach(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     page = Paginator(selectors.outreach_visible_to(user=user).order_by("-held_on", "-id"), 25).get_page(
         request.GET.get("page")
     )
@@ -531,7 +527,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outreach_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not access.can_create_events(user):
         raise PermissionDenied
     form = OutreachForm(request.POST or None)
@@ -549,7 +545,7 @@ def outreach_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     event = selectors.outreach_get_visible(user=user, pk=pk)
     if not access.can_edit_events_of(user, event.delivered_by):
         raise PermissionDenied
@@ -574,7 +570,7 @@ def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteers(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     roster = selectors.volunteers_visible_to(user=user)
     can_add = access.can_manage_volunteers_of(user, user.agency)
     if not (can_add or roster.exists()):
@@ -607,7 +603,7 @@ def _volunteer_agencies(user: User) -> QuerySet[Agency] | None:
 @require_http_methods(["GET", "POST"])
 def volunteer_new(request: HttpRequest) -> HttpResponse:
     """A new volunteer with every detail: their agency's coordinators, or the task force administrator."""
-    user = _user(request)
+    user = acting_user(request)
     agencies = _volunteer_agencies(user)
     if agencies is None and not access.can_manage_volunteers_of(user, user.agency):
         raise PermissionDenied
@@ -636,7 +632,7 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A volunteer's details: whoever may update them through the API (their agency's coordinators,
     the task force administrator). 404 when the volunteer is not visible, 403 when visible only."""
-    user = _user(request)
+    user = acting_user(request)
     volunteer = selectors.volunteer_get_visible(user=user, pk=pk)
     if not access.can_manage_volunteers_of(user, volunteer.agency):
         raise PermissionDenied
@@ -662,7 +658,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def volunteer_shift_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a shift: the volunteer themself, their agency's coordinators, or the task force administrator."""
-    user = _user(request)
+    user = acting_user(request)
     volunteer = selectors.volunteer_get_visible(user=user, pk=pk)
     form = VolunteerShiftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -687,7 +683,7 @@ def volunteer_shift_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
     """The onboarding checklist of each member the user administers (agency admins: their agency)."""
-    user = _user(request)
+    user = acting_user(request)
     rows = selectors.onboarding_visible_to(user=user)
     if not (access.is_taskforce_admin(user) or user.has_role("agency_admin")):
         raise PermissionDenied
@@ -742,7 +738,7 @@ def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespons
 @login_required
 @require_GET
 def attendance_csv(request: HttpRequest) -> HttpResponse:
-    meetings = selectors.meetings_visible_to(user=_user(request)).order_by("starts_at")
+    meetings = selectors.meetings_visible_to(user=acting_user(request)).order_by("starts_at")
     rows = [
         [
             timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M"),
@@ -762,7 +758,7 @@ def attendance_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def training_totals_csv(request: HttpRequest) -> HttpResponse:
-    totals = selectors.training_totals_by_quarter(user=_user(request))
+    totals = selectors.training_totals_by_quarter(user=acting_user(request))
     header = [
         _("Quarter"),
         _("Sessions"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,13 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from partners import access, mfa, selectors
-from partners.models import SecurityEventKind, User, UserSession
+from partners.models import SecurityEventKind, UserSession
+from partners.requests import acting_user
 
 
 @login_required
 @require_GET
 def security(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)  # login_required let only a signed-in person through
+    user = acting_user(request)
     sessions = UserSession.objects.filter(user=user).order_by("-created_at")
     return render(
         request,
@@ -36,7 +35,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def security_log(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)
+    user = acting_user(request)
     if not access.can_view_security_log(user):
         raise PermissionDenied
     kind = request.GET.get("kind", "")

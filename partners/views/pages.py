@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,14 +10,14 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from partners import selectors
-from partners.models import User
 from partners.panels import panels_for
+from partners.requests import acting_user
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)  # login_required let only a signed-in person through
+    user = acting_user(request)
     return render(request, "partners/home.html", {"panels": panels_for(user)})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partners import access, selectors, services
 from partners.forms import PersonForm, RolesForm
 from partners.models import Agency, User
+from partners.requests import acting_user
 from partners.roles import Role
 
 
 def _manager(request: HttpRequest) -> User:
-    user = cast(User, request.user)  # login_required let only a signed-in person through
+    user = acting_user(request)
     if not access.can_manage_users_of(user, user.agency):
         raise PermissionDenied
     return user

@@ -12,7 +12,7 @@ from django.urls import reverse
 from partners.models import User
 from reporting import services
 from reporting.models import ReportRun
-from reporting.views_runs import last_month, last_quarter
+from reporting.periods import last_month, last_quarter
 
 pytestmark = pytest.mark.django_db
 

@@ -132,16 +132,16 @@ class Command(BaseCommand):
         scope = compiler.Scope(
             period_start=FY_START, period_end=FY_END, fiscal_year_start=FY_START, cutoff_at=timezone.now()
         )
-        timings = []
-        started = time.perf_counter()
-        results: dict[str, Any] = {}
-        for definition in definitions:
-            one = time.perf_counter()
-            if definition.aggregation == "difference":
-                results[definition.code] = compiler.difference(results, definition)
-            else:
-                results[definition.code] = compiler.compute(definition, scope)
-            timings.append((time.perf_counter() - one, definition.code))
+        timings: list[tuple[float, str]] = []
+        started = last = time.perf_counter()
+
+        def timed(_done: int, definition: MeasureDefinition) -> None:
+            nonlocal last
+            now = time.perf_counter()
+            timings.append((now - last, definition.code))
+            last = now
+
+        results = compiler.compute_all(definitions, scope, after_each=timed)
         compiled = time.perf_counter() - started
 
         started = time.perf_counter()
