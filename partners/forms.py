@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Agency, User
 from partners.roles import Role
+
+
+def add_service_errors(forms_: Iterable[forms.BaseForm], exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form that has the field, else above the first form."""
+    forms_ = list(forms_)
+    if not hasattr(exc, "error_dict"):
+        forms_[0].add_error(None, exc)
+        return
+    for name, messages in exc.message_dict.items():
+        target = next((form for form in forms_ if name in form.fields), None)
+        if target is None:
+            forms_[0].add_error(None, messages)
+        else:
+            target.add_error(name, messages)
+
 
 SIGN_IN_ERROR = _("The username or password is not correct, or the account cannot sign in.")
 

@@ -31,7 +31,8 @@ from cases.access import victim_access, victims_access
 from cases.catalog import ServiceType
 from cases.field_groups import CONSENTABLE_GROUPS, VICTIM_FIELDS, WITHHELD_REASONS, VictimGroup
 from cases.models import Case, Victim
-from cases.views.common import add_service_errors, field_values
+from cases.views.common import field_values
+from partners.forms import add_service_errors
 from partners.models import Agency, User
 from partners.requests import acting_user
 from partners.roles import Role

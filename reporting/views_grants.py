@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partners.forms import add_service_errors
 from partners.requests import acting_user
 from reporting import grants
 from reporting.forms import AwardForm, ExpenditureForm, TimeEntryForm
 from reporting.models import Award, TimeEntry
-from reporting.views_submissions import form_error
 
 
 # --- Awards ------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def grant_new(request: HttpRequest) -> HttpResponse:
         try:
             award = grants.award_create(actor=user, **form.award_fields())
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Award %(number)s saved.") % {"number": award.award_number})
             return redirect("grant_list")
@@ -70,7 +70,7 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             grants.award_update(award=award, actor=user, **form.award_fields())
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Award %(number)s saved.") % {"number": award.award_number})
             return redirect("grant_list")
@@ -90,7 +90,7 @@ def expenditure_list(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             grants.expenditure_create(actor=user, award=award, **form.cleaned_data)
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Expenditure recorded."))
             return redirect("expenditure_list", pk=award.pk)
@@ -111,7 +111,7 @@ def time_mine(request: HttpRequest) -> HttpResponse:
         try:
             grants.time_entry_create(actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Time logged."))
             return redirect("time_mine")
@@ -137,7 +137,7 @@ def time_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             grants.time_entry_update(entry=entry, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Time entry saved."))
             return redirect("time_mine")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.views.common import add_service_errors
+from partners.forms import add_service_errors
 from partners.models import User
 from partners.requests import acting_user
 from reporting import exports, selectors, services

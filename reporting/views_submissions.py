@@ -6,7 +6,6 @@ and every write goes through its services.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partners.forms import add_service_errors
 from partners.requests import acting_user
 from reporting.access import may_run_reports
 from reporting.forms import SubmissionForm, SubmissionUploadForm
@@ -35,15 +35,6 @@ from reporting.submissions import (
 )
 
 TRACKER_MONTHS = 6
-
-
-def form_error(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -81,7 +72,7 @@ def submission_new(request: HttpRequest) -> HttpResponse:
                 actor=user, agency=data["agency"], month=data["month"], figures=data["figures"], source=SOURCE_FORM
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(
                 request,
@@ -110,7 +101,7 @@ def submission_upload(request: HttpRequest) -> HttpResponse:
                 row_errors = [str(message) for error in exc.error_dict["upload"] for message in error.messages]
                 form.add_error(None, _("Nothing was saved: correct the rows listed below and upload the file again."))
             else:
-                form_error(form, exc)
+                add_service_errors([form], exc)
         else:
             messages.success(
                 request,

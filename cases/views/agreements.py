@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import services
 from cases.field_groups import CONSENT_ONLY_GROUPS, OWNER_ONLY_GROUPS, CaseGroup, VictimGroup
 from partners import access
+from partners.forms import add_service_errors
 from partners.models import Agency, SharingAgreement
 from partners.requests import acting_user
 
@@ -142,7 +143,7 @@ def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 active=data["active"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(
                 request,
@@ -160,12 +161,3 @@ def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """The service's errors, on the field they concern (else above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

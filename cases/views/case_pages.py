@@ -34,7 +34,8 @@ from cases.forms import (
     SuspectForm,
 )
 from cases.models import Case, CaseVictim, Charge, Victim
-from cases.views.common import add_service_errors, field_values
+from cases.views.common import field_values
+from partners.forms import add_service_errors
 from partners.models import Agency
 from partners.requests import acting_user
 

@@ -35,7 +35,8 @@ from cases.forms import (
     VictimGroupForm,
 )
 from cases.models import Case, Consent, Victim
-from cases.views.common import add_service_errors, field_values
+from cases.views.common import field_values
+from partners.forms import add_service_errors
 from partners.requests import acting_user
 
 PAGE_SIZE = 25

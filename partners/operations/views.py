@@ -13,7 +13,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partners.forms import add_service_errors
 from partners.models import Agency, User
 from partners.operations import access, selectors, services
 from partners.operations.forms import (
@@ -49,15 +49,6 @@ from partners.operations.models import MOU_TRANSITIONS, AudienceDiscipline, MOUS
 from partners.requests import acting_user
 
 _Record = TypeVar("_Record", bound=Model)
-
-
-def _form_error(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _scratch(record: _Record) -> _Record:
@@ -153,7 +144,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(meeting=meeting, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("meeting_detail", pk=meeting.pk)
@@ -319,7 +310,7 @@ def mou_new(request: HttpRequest) -> HttpResponse:
         try:
             services.mou_create(actor=user, parties=parties, **fields)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("MOU recorded as a draft."))
             return redirect("partners_overview")
@@ -349,7 +340,7 @@ def mou_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if form.cleaned_data.get("reactivate"):
                     services.mou_transition(mou=mou, actor=user, status=MOUStatus.ACTIVE)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("MOU saved."))
             return redirect("partners_overview")
@@ -375,7 +366,7 @@ def mou_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mou_transition(mou=mou, actor=user, status=form.cleaned_data["status"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("MOU status changed to %(status)s.") % {"status": mou.get_status_display()})
             return redirect("partners_overview")
@@ -406,7 +397,7 @@ def committee_new(request: HttpRequest) -> HttpResponse:
         try:
             services.committee_create(actor=user, members=form.members(), **form.changes())
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Committee added."))
             return redirect("committees")
@@ -431,7 +422,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.committee_update(committee=committee, actor=user, members=form.members(), **form.changes())
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Committee saved."))
             return redirect("committees")
@@ -474,7 +465,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
         try:
             services.training_create(actor=user, delivered_by=user.agency, audiences=form.audiences(), **fields)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Training logged."))
             return redirect("trainings")
@@ -495,7 +486,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.training_update(training=training, actor=user, audiences=form.audiences(), **fields)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Training saved."))
             return redirect("trainings")
@@ -535,7 +526,7 @@ def outreach_new(request: HttpRequest) -> HttpResponse:
         try:
             services.outreach_create(actor=user, delivered_by=user.agency, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Outreach logged."))
             return redirect("outreach")
@@ -554,7 +545,7 @@ def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.outreach_update(outreach=event, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Outreach saved."))
             return redirect("outreach")
@@ -615,7 +606,7 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
         try:
             services.volunteer_create(actor=user, agency=agency, **form.changes())
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Volunteer added."))
             return redirect("volunteers")
@@ -642,7 +633,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.volunteer_update(volunteer=volunteer, actor=user, **form.changes())
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Volunteer saved."))
             return redirect("volunteers")
@@ -665,7 +656,7 @@ def volunteer_shift_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.volunteer_shift_create(volunteer=volunteer, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("Shift recorded."))
             return redirect("volunteers")
