@@ -166,17 +166,17 @@ def report_run_lock(*, run: ReportRun, actor: User) -> ReportRun:
 
 # --- The schedule ------------------------------------------------------------------
 def reports_schedule_due(*, today: date | None = None) -> int:
-    """On the 1st: the previous month for every active monthly award, and the quarter
-    that just closed for every active award. Runs it twice and nothing doubles (the
-    scheduled run is unique per report, award and period)."""
+    """On the 1st, for every active award: the month just ended, and the fiscal quarter
+    (or half, for a semiannual award) that ended with it. Runs it twice and nothing
+    doubles (the scheduled run is unique per report, award and period)."""
     today = today or timezone.localdate()
     started = 0
     for award in Award.objects.filter(active=True, starts_on__lte=today, ends_on__gte=today - timedelta(days=120)):
-        periods: list[tuple[date, date] | None] = []
-        if award.cadence == Cadence.MONTHLY:
-            periods.append(last_month(today))
         span = 6 if award.cadence == Cadence.SEMIANNUAL else 3
-        periods.append(closed_span(today, fiscal_start_month=award.fiscal_year_start_month, months=span))
+        periods = [
+            last_month(today),
+            closed_span(today, fiscal_start_month=award.fiscal_year_start_month, months=span),
+        ]
         for report in award.reports:
             for period in periods:
                 if period is None or period[1] < award.starts_on or period[0] > award.ends_on:

@@ -60,8 +60,9 @@ def test_the_first_of_january_queues_december_and_the_first_fiscal_quarter(award
     with django_capture_on_commit_callbacks(execute=False):
         started = services.reports_schedule_due(today=date(2026, 1, 1))
 
-    assert started == 5
+    assert started == 6
     assert _periods() == {
+        ("ovc_ht", "OVC-1", date(2025, 12, 1), date(2025, 12, 31)),
         ("ovc_ht", "OVC-1", date(2025, 10, 1), date(2025, 12, 31)),
         ("voca", "VOCA-1", date(2025, 12, 1), date(2025, 12, 31)),
         ("state", "VOCA-1", date(2025, 12, 1), date(2025, 12, 31)),
@@ -77,14 +78,15 @@ def test_a_second_beat_on_the_same_day_queues_nothing_more(awards, django_captur
         again = services.reports_schedule_due(today=date(2026, 1, 1))
 
     assert again == 0
-    assert ReportRun.objects.count() == 5
+    assert ReportRun.objects.count() == 6
 
 
-def test_a_month_that_closes_no_quarter_queues_only_monthly_awards(awards, django_capture_on_commit_callbacks):
+def test_a_month_that_closes_no_quarter_queues_only_the_month(awards, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         services.reports_schedule_due(today=date(2026, 2, 1))
 
     assert _periods() == {
+        ("ovc_ht", "OVC-1", date(2026, 1, 1), date(2026, 1, 31)),
         ("voca", "VOCA-1", date(2026, 1, 1), date(2026, 1, 31)),
         ("state", "VOCA-1", date(2026, 1, 1), date(2026, 1, 31)),
     }
@@ -130,9 +132,13 @@ def test_a_semiannual_award_gets_its_half_year_not_quarters(personas, django_cap
         in_april = services.reports_schedule_due(today=date(2026, 4, 1))
         in_july = services.reports_schedule_due(today=date(2026, 7, 1))
 
-    assert in_april == 0
-    assert in_july == 1
-    assert _periods() == {("ovc_ht", "OVC-HALF", date(2026, 1, 1), date(2026, 6, 30))}
+    assert in_april == 1  # March only
+    assert in_july == 2  # June and the half year, no quarter
+    assert _periods() == {
+        ("ovc_ht", "OVC-HALF", date(2026, 3, 1), date(2026, 3, 31)),
+        ("ovc_ht", "OVC-HALF", date(2026, 6, 1), date(2026, 6, 30)),
+        ("ovc_ht", "OVC-HALF", date(2026, 1, 1), date(2026, 6, 30)),
+    }
 
 
 def test_one_refused_award_does_not_stop_the_others(awards, django_capture_on_commit_callbacks):
@@ -143,4 +149,4 @@ def test_one_refused_award_does_not_stop_the_others(awards, django_capture_on_co
 
     assert ("ovc_ht", "OVC-1", date(2025, 10, 1), date(2025, 12, 31)) in _periods()
     assert not ReportRun.objects.filter(report="voca").exists()
-    assert started == 3
+    assert started == 4
